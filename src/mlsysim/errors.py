@@ -1,0 +1,34 @@
+"""Exceptions and warnings raised by mlsysim.
+
+Every error mlsysim raises on purpose derives from :class:`MlsysimError`, so
+callers can catch the library's complaints without catching everything else.
+The two concrete errors also derive from the builtin a Python user would expect:
+a quantity of the wrong kind is a :class:`TypeError`, a value outside a model's
+domain is a :class:`ValueError`.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MlsysimError", "UnitError", "DomainError", "RegimeWarning"]
+
+
+class MlsysimError(Exception):
+    """Base class of every error mlsysim raises deliberately."""
+
+
+class UnitError(MlsysimError, TypeError):
+    """An argument has the wrong kind: wrong dimension, a bare number where a
+    quantity with units is required, an unparseable unit, ``None`` or a bool."""
+
+
+class DomainError(MlsysimError, ValueError):
+    """An argument has the right kind but a value outside the model's domain:
+    NaN, infinity, a negative size, a zero rate, a fraction above one."""
+
+
+class RegimeWarning(UserWarning):
+    """A closed form is used outside the regime where it is accurate.
+
+    The function still returns its documented value; the warning says which
+    assumption no longer holds.
+    """

@@ -1,0 +1,289 @@
+"""Typed, frozen hardware specifications with provenance.
+
+Each spec class is a frozen attrs class.  Its dimensional fields accept a
+Quantity of :data:`mlsysim.ureg` or a string pint parses (``"3.35 TB/s"``) and
+are checked for dimension and sign when the instance is built, and again by
+``attrs.evolve``, so a what-if variant cannot be malformed::
+
+    >>> import attrs
+    >>> from mlsysim.hardware import H100
+    >>> faster = attrs.evolve(H100, memory_bandwidth="4.8 TB/s")
+    >>> faster.memory_bandwidth
+    <Quantity(4.8, 'terabyte / second')>
+
+Fields keep the unit they were given in (so the catalog prints as its
+datasheet does); models convert on entry.
+
+Every spec carries a :class:`Provenance` (the primary source) and
+``field_sources``: for each number, the document it comes from and exactly
+what it measures (dense vs sparse, per port vs aggregate, sequential vs random,
+decimal vs binary prefixes).  A number that is a textbook scenario assumption
+rather than a datasheet value says so in its note.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import attrs
+
+from .._records import format_as_given, format_value, table
+from .._validate import Count, Dimensioned, Number, Param
+from .._validate import Optional as _Optional
+from ..errors import UnitError
+
+__all__ = [
+    "Provenance",
+    "Spec",
+    "Accelerator",
+    "StorageDevice",
+    "StorageServer",
+    "MetadataServer",
+    "NetworkLink",
+    "NonVolatileMemory",
+    "Microcontroller",
+    "ObjectStore",
+    "HostMemory",
+]
+
+
+@attrs.frozen
+class Provenance:
+    """Where a number comes from and what exactly it measures.
+
+    Parameters
+    ----------
+    source : str
+        The document: datasheet, paper, manual, or "textbook scenario assumption".
+    url : str or None
+        Where the document can be found, if public.
+    note : str or None
+        What the number measures (e.g. "dense BF16 Tensor Core, without sparsity").
+    """
+
+    source: str = attrs.field(validator=attrs.validators.instance_of(str))
+    url: str | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str)))
+    note: str | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.instance_of(str)))
+
+    def __attrs_post_init__(self) -> None:
+        if not self.source.strip():
+            raise ValueError("Provenance.source must not be empty")
+
+
+def _converter(param: Param) -> attrs.Converter:
+    def convert(value: Any, self_: Any, field: attrs.Attribute) -> Any:
+        return param.convert(value, f"{type(self_).__name__}.{field.name}")
+
+    return attrs.Converter(convert, takes_self=True, takes_field=True)
+
+
+def quantity(kind: str, *, optional: bool = False, doc: str = "", **kw: Any) -> Any:
+    """A dimensional spec field, positive by default, kept in its given unit."""
+    kw.setdefault("positive", True)
+    param: Param = Dimensioned(kind, canonical=False, **kw)
+    if optional:
+        return attrs.field(default=None, converter=_converter(_Optional(param)), metadata={"kind": kind, "doc": doc})
+    return attrs.field(converter=_converter(param), metadata={"kind": kind, "doc": doc})
+
+
+def _count(doc: str = "", minimum: float = 1) -> Any:
+    param = Count(minimum=minimum)
+
+    def convert(value: Any, self_: Any, field: attrs.Attribute) -> int:
+        return int(param.convert(value, f"{type(self_).__name__}.{field.name}"))
+
+    return attrs.field(converter=attrs.Converter(convert, takes_self=True, takes_field=True),
+                       metadata={"kind": "count", "doc": doc})
+
+
+def _instance_of(cls: type) -> Any:
+    def check(self_: Any, field: attrs.Attribute, value: Any) -> None:
+        if not isinstance(value, cls):
+            raise UnitError(f"{type(self_).__name__}.{field.name} expects a {cls.__name__}; got {type(value).__name__}")
+
+    return check
+
+
+def _provenance_field() -> Any:
+    return attrs.field(validator=attrs.validators.instance_of(Provenance), kw_only=True)
+
+
+def _sources_field() -> Any:
+    return attrs.field(factory=dict, kw_only=True, converter=dict, eq=False,
+                       validator=attrs.validators.deep_mapping(
+                           key_validator=attrs.validators.instance_of(str),
+                           value_validator=attrs.validators.instance_of(Provenance)))
+
+
+class Spec:
+    """Behaviour shared by every spec class: printing and per-field provenance."""
+
+    __slots__ = ()
+
+    def source_of(self, field: str) -> Provenance:
+        """The provenance of one field (its own source, else the entry's)."""
+        if field not in attrs.fields_dict(type(self)):
+            raise AttributeError(f"{type(self).__name__} has no field {field!r}")
+        return self.field_sources.get(field, self.provenance)  # type: ignore[attr-defined]
+
+    @classmethod
+    def quantity_fields(cls) -> list[str]:
+        """Names of the dimensional and count fields."""
+        return [f.name for f in attrs.fields(cls) if "kind" in f.metadata]
+
+    def __str__(self) -> str:
+        rows = []
+        for name in self.quantity_fields():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            rows.append((name, format_as_given(value) if hasattr(value, "units") else format_value(value)))
+        for f in attrs.fields(type(self)):
+            v = getattr(self, f.name)
+            if isinstance(v, Spec):
+                rows.append((f.name, v.name))  # type: ignore[attr-defined]
+        return table(rows, title=f"{type(self).__name__}: {self.name}")  # type: ignore[attr-defined]
+
+
+@attrs.frozen(str=False)
+class Accelerator(Spec):
+    """An ML accelerator (GPU or similar).
+
+    ``peak_flops`` is the dense 16-bit (BF16/FP16) Tensor Core peak, never the
+    2:4-sparsity figure; ``host_link_bandwidth`` is per direction.
+    """
+
+    name: str
+    peak_flops: Any = quantity("FLOP rate", doc="dense 16-bit peak FLOP/s")
+    memory_capacity: Any = quantity("data size", doc="on-package memory (HBM) capacity")
+    memory_bandwidth: Any = quantity("bandwidth", doc="on-package memory bandwidth")
+    host_link_bandwidth: Any = quantity("bandwidth", doc="host link bandwidth, per direction")
+    power: Any = quantity("power", doc="maximum board power (TDP)")
+    scale_up_bandwidth: Any = quantity("bandwidth", optional=True, doc="accelerator-to-accelerator (NVLink) bandwidth, total")
+    provenance: Provenance = _provenance_field()
+    field_sources: Mapping[str, Provenance] = _sources_field()
+
+
+@attrs.frozen(str=False)
+class StorageDevice(Spec):
+    """A block storage device (SSD, HDD, UFS or NOR flash).
+
+    Random IOPS are at ``iops_block_size`` (4 KiB unless noted) and the queue
+    depth the datasheet states; ``read_latency`` is the latency of one small
+    random read at queue depth 1.
+    """
+
+    name: str
+    read_bandwidth: Any = quantity("bandwidth", doc="sequential read bandwidth")
+    write_bandwidth: Any = quantity("bandwidth", doc="sequential write bandwidth")
+    random_read_iops: Any = quantity("rate", doc="random read IOPS at iops_block_size")
+    random_write_iops: Any = quantity("rate", doc="random write IOPS at iops_block_size")
+    read_latency: Any = quantity("time", doc="small random read latency at queue depth 1")
+    capacity: Any = quantity("data size", doc="user capacity")
+    iops_block_size: Any = attrs.field(default="4 KiB", converter=_converter(Dimensioned("data size", positive=True, canonical=False)),
+                                       metadata={"kind": "data size", "doc": "block size of the IOPS figures"})
+    kind: str = attrs.field(default="SSD", kw_only=True)
+    provenance: Provenance = _provenance_field()
+    field_sources: Mapping[str, Provenance] = _sources_field()
+
+
+@attrs.frozen(str=False)
+class StorageServer(Spec):
+    """A storage server (e.g. a Lustre OST server) built from ``devices`` drives."""
+
+    name: str
+    read_bandwidth: Any = quantity("bandwidth", doc="deliverable read bandwidth of the server")
+    write_bandwidth: Any = quantity("bandwidth", doc="deliverable write bandwidth of the server")
+    devices: Any = _count(doc="number of drives")
+    device: StorageDevice = attrs.field(validator=_instance_of(StorageDevice))
+    provenance: Provenance = _provenance_field()
+    field_sources: Mapping[str, Provenance] = _sources_field()
+
+
+@attrs.frozen(str=False)
+class MetadataServer(Spec):
+    """A file-system metadata server (e.g. a Lustre MDS with its MDT)."""
+
+    name: str
+    ops_rate: Any = quantity("rate", doc="sustained metadata operations per second")
+    provenance: Provenance = _provenance_field()
+    field_sources: Mapping[str, Provenance] = _sources_field()
+
+
+@attrs.frozen(str=False)
+class NetworkLink(Spec):
+    """A network link: one port, one direction."""
+
+    name: str
+    bandwidth: Any = quantity("bandwidth", doc="data rate per port, per direction")
+    latency: Any = quantity("time", doc="one-way latency")
+    provenance: Provenance = _provenance_field()
+    field_sources: Mapping[str, Provenance] = _sources_field()
+
+
+@attrs.frozen(str=False)
+class HostMemory(Spec):
+    """Host DRAM of one server."""
+
+    name: str
+    capacity: Any = quantity("data size", doc="capacity")
+    bandwidth: Any = quantity("bandwidth", doc="peak read bandwidth")
+    latency: Any = quantity("time", doc="load-to-use latency")
+    provenance: Provenance = _provenance_field()
+    field_sources: Mapping[str, Provenance] = _sources_field()
+
+
+@attrs.frozen(str=False)
+class NonVolatileMemory(Spec):
+    """On-chip or board-level non-volatile memory (FRAM, NOR flash...).
+
+    ``endurance`` is write cycles per cell (a plain count).
+    """
+
+    name: str
+    kind: str = attrs.field(validator=attrs.validators.instance_of(str))
+    capacity: Any = quantity("data size", doc="capacity")
+    write_bandwidth: Any = quantity("bandwidth", doc="sustained write bandwidth")
+    endurance: Any = attrs.field(converter=_converter(Number(positive=True, inf_ok=False)),
+                                 metadata={"kind": "count", "doc": "write cycles per cell"})
+    write_energy_per_byte: Any = quantity("energy", optional=True, doc="energy to write one byte")
+    provenance: Provenance = _provenance_field()
+    field_sources: Mapping[str, Provenance] = _sources_field()
+
+
+@attrs.frozen(str=False)
+class Microcontroller(Spec):
+    """A microcontroller with non-volatile memory (e.g. a FRAM MCU in a hearable)."""
+
+    name: str
+    clock: Any = quantity("rate", doc="maximum CPU clock frequency")
+    active_power: Any = quantity("power", doc="active-mode power at the stated clock and voltage")
+    sleep_power: Any = quantity("power", doc="low-power (sleep) mode power")
+    supply_voltage_min: Any = quantity("voltage", doc="minimum supply voltage")
+    supply_voltage_max: Any = quantity("voltage", doc="maximum supply voltage")
+    nvm: NonVolatileMemory = attrs.field(validator=_instance_of(NonVolatileMemory))
+    sram: Any = quantity("data size", optional=True, doc="SRAM capacity")
+    provenance: Provenance = _provenance_field()
+    field_sources: Mapping[str, Provenance] = _sources_field()
+
+    def __attrs_post_init__(self) -> None:
+        from ..errors import DomainError
+
+        if self.supply_voltage_min > self.supply_voltage_max:
+            raise DomainError(
+                f"Microcontroller.supply_voltage_min ({self.supply_voltage_min}) exceeds "
+                f"supply_voltage_max ({self.supply_voltage_max})"
+            )
+
+
+@attrs.frozen(str=False)
+class ObjectStore(Spec):
+    """An S3-class object store: request-rate limits per prefix, latency, egress price."""
+
+    name: str
+    get_rate_per_prefix: Any = quantity("rate", doc="GET/HEAD requests per second per prefix")
+    put_rate_per_prefix: Any = quantity("rate", doc="PUT/COPY/POST/DELETE requests per second per prefix")
+    first_byte_latency: Any = quantity("time", doc="typical time to first byte of a GET")
+    egress_price: Any = quantity("price per data size", doc="price of data transfer out to the internet")
+    provenance: Provenance = _provenance_field()
+    field_sources: Mapping[str, Provenance] = _sources_field()
