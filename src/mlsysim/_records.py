@@ -22,7 +22,7 @@ import numpy as np
 
 from .units import ureg
 
-__all__ = ["Record", "format_quantity", "format_as_given", "format_value", "table"]
+__all__ = ["Record", "broadcast", "scalar_or_array", "format_quantity", "format_as_given", "format_value", "table"]
 
 _Quantity = ureg.Quantity
 
@@ -135,6 +135,48 @@ def table(rows: list[tuple[str, str]], title: str | None = None) -> str:
     lines = [title] if title else []
     lines += [f"  {k.ljust(width)}  {v}" for k, v in rows]
     return "\n".join(lines)
+
+
+def scalar_or_array(x: Any) -> Any:
+    """A 0-d result as a Python scalar (or scalar Quantity), anything else unchanged.
+
+    Models call this on record fields so that scalar inputs give scalar fields
+    (``bottleneck == "storage"``) and array inputs give arrays.
+    """
+    if isinstance(x, _Quantity):
+        m = x.magnitude
+        if isinstance(m, np.ndarray) and m.ndim == 0:
+            return _Quantity(float(m), x.units)
+        return x
+    if isinstance(x, np.ndarray) and x.ndim == 0:
+        return x.item()
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
+def broadcast(*values: Any) -> list[Any]:
+    """Broadcast Quantities and arrays to their common shape (0-d become scalars).
+
+    Use it when building a record so every field has the broadcast shape of
+    the inputs, as the functions that make records promise.
+
+    >>> from mlsysim import Q_
+    >>> import numpy as np
+    >>> a, b = broadcast(Q_(np.array([1.0, 2.0]), "s"), 3.0)
+    >>> b
+    array([3., 3.])
+    """
+    mags = [v.magnitude if isinstance(v, _Quantity) else v for v in values]
+    shape = np.broadcast_shapes(*(np.shape(m) for m in mags))
+    out = []
+    for v, m in zip(values, mags):
+        b = np.broadcast_to(m, shape).copy() if shape else m
+        if isinstance(v, _Quantity):
+            out.append(scalar_or_array(_Quantity(b, v.units)))
+        else:
+            out.append(scalar_or_array(b) if shape == () else b)
+    return out
 
 
 class Record:
