@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from . import hardware, models
 from .errors import DomainError, MlsysimError, RegimeWarning, UnitError
+from .sweep import Sweep, sweep
 from .units import Q_, ureg
 
 __version__ = "0.1.0"
@@ -27,4 +28,6 @@ __all__ = [
     "RegimeWarning",
     "hardware",
     "models",
+    "sweep",
+    "Sweep",
 ]

@@ -77,6 +77,37 @@ __all__ = [
 _Quantity = ureg.Quantity
 _dimensionality_of = ureg._get_dimensionality
 
+
+def _make_quantity_fast(magnitude: Any, units: Any) -> Any:
+    """Build a Quantity of ``ureg`` without pint's general-purpose constructor.
+
+    ``units`` must be a pint ``UnitsContainer`` and ``magnitude`` a float or a
+    float ndarray: exactly what ``Quantity.__new__`` would store for them.  It
+    saves ~2 us per argument on the scalar path.  Checked against the regular
+    constructor at import; if pint's internals ever differ, the regular
+    constructor is used.
+    """
+    q = object.__new__(_Quantity)
+    q._magnitude = magnitude
+    q._units = units
+    return q
+
+
+def _self_test_fast_quantity() -> bool:
+    try:
+        units = ureg.Unit("B/s")._units
+        fast = _make_quantity_fast(2.5, units)
+        slow = _Quantity(2.5, units)
+        return (fast == slow and fast.units == slow.units and fast.to("GB/s").m == slow.to("GB/s").m
+                and vars(fast) == vars(slow))
+    except Exception:  # pragma: no cover - depends on pint internals
+        return False
+
+
+if not _self_test_fast_quantity():  # pragma: no cover
+    def _make_quantity_fast(magnitude: Any, units: Any) -> Any:  # noqa: F811
+        return _Quantity(magnitude, units)
+
 #: Canonical unit of each dimension: what a validated argument arrives in.
 CANONICAL: dict[str, str] = {
     "time": "s",
@@ -228,7 +259,7 @@ class Param:
 
 def _check_values(m: Any, where: str, expected: str, *, positive: bool, nonnegative: bool,
                   inf_ok: bool, maximum: float | None = None, minimum: float | None = None,
-                  unit: str = "") -> None:
+                  unit: Any = None) -> None:
     """Domain checks on a magnitude (float or array), raising DomainError.
 
     The happy path is one comparison on a scalar and one or two reductions on
@@ -267,8 +298,9 @@ def _check_values(m: Any, where: str, expected: str, *, positive: bool, nonnegat
 
 
 def _diagnose(m: Any, where: str, expected: str, *, positive: bool, nonnegative: bool, inf_ok: bool,
-              maximum: float | None, minimum: float | None, unit: str) -> None:
+              maximum: float | None, minimum: float | None, unit: Any) -> None:
     arr = np.asarray(m, dtype=float)
+    unit = f"{ureg.Unit(unit):~P}" if unit is not None else ""  # formatted only on failure
     rules: list[tuple[np.ndarray, str]] = [(np.isnan(arr), "NaN")]
     if not inf_ok:
         rules.append((np.isinf(arr), "infinite"))
@@ -389,14 +421,14 @@ class Dimensioned(Param):
                 except TypeError:
                     raise UnitError(f"{where} expects {self._expected}; got {_describe(value)}") from None
         _check_values(m, where, self._expected, positive=self.positive, nonnegative=self.nonnegative,
-                      inf_ok=self.inf_ok, unit=f"{value.units:~P}")
+                      inf_ok=self.inf_ok, unit=value._units)
         if not self.canonical:
-            return value if value._magnitude is m else _Quantity(m, units)
+            return value if value._magnitude is m else _make_quantity_fast(m, units)
         if factor != 1.0:
             m = m * factor
-        elif units == self._unit_container:
-            return value if value._magnitude is m else _Quantity(m, self.unit)
-        return _Quantity(m, self.unit)
+        elif units == self._unit_container and value._magnitude is m:
+            return value
+        return _make_quantity_fast(m, self._unit_container)
 
     def _coerce(self, value: Any, where: str) -> Any:
         if isinstance(value, str):
