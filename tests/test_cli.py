@@ -43,3 +43,23 @@ def test_unknown_command_exits_2(capsys):
     with pytest.raises(SystemExit) as info:
         main(["frobnicate"])
     assert info.value.code == 2
+
+
+def test_docs_catalog_page_is_current():
+    # docs/catalog.md is generated; regenerate with `python -m mlsysim catalog --markdown > docs/catalog.md`.
+    from pathlib import Path
+
+    from mlsysim.cli import catalog_markdown
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "catalog.md"
+    assert page.read_text(encoding="utf-8") == catalog_markdown(), "docs/catalog.md is stale"
+
+
+def test_catalog_markdown_lists_every_entry_and_source(capsys):
+    from mlsysim import hardware
+
+    assert main(["catalog", "--markdown"]) == 0
+    out = capsys.readouterr().out
+    for const in hardware.names():
+        assert f"## `{const}`" in out
+    assert "scenario assumption" in out
