@@ -92,6 +92,7 @@ DIMENSIONS: dict[str, pint.util.UnitsContainer] = {
     "money": ureg.USD.dimensionality,
     "price per data size": (ureg.USD / ureg.byte).dimensionality,
     "money per time": (ureg.USD / ureg.second).dimensionality,
+    "price per bandwidth": (ureg.USD / (ureg.byte / ureg.second)).dimensionality,
     "power": ureg.watt.dimensionality,
     "energy": ureg.joule.dimensionality,
     "voltage": ureg.volt.dimensionality,
