@@ -65,7 +65,7 @@ def _pick_unit(q: Any) -> Any:
     mags = np.abs(np.asarray(q.m_as(ladder[0]), dtype=float))
     finite = mags[np.isfinite(mags) & (mags > 0)]
     ref = float(np.median(finite)) if finite.size else 0.0
-    chosen = ladder[0]
+    chosen = "s" if (ref == 0 and "s" in ladder) else ladder[0]
     for unit in ladder:
         if ref >= float(ureg.Quantity(1.0, unit).m_as(ladder[0])):
             chosen = unit

@@ -105,11 +105,11 @@ def _instance_of(cls: type) -> Any:
 
 
 def _provenance_field() -> Any:
-    return attrs.field(validator=attrs.validators.instance_of(Provenance), kw_only=True)
+    return attrs.field(validator=attrs.validators.instance_of(Provenance), kw_only=True, repr=False)
 
 
 def _sources_field() -> Any:
-    return attrs.field(factory=dict, kw_only=True, converter=dict, eq=False,
+    return attrs.field(factory=dict, kw_only=True, converter=dict, eq=False, repr=False,
                        validator=attrs.validators.deep_mapping(
                            key_validator=attrs.validators.instance_of(str),
                            value_validator=attrs.validators.instance_of(Provenance)))
