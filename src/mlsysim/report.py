@@ -35,6 +35,14 @@ def _show(value: object) -> str:
 #: (title, section function) in report order.
 SECTIONS: list[tuple[str, Callable[[], str]]] = [
     ("Hardware catalog", catalog_section),
+    ("Storage: feeding the accelerators",
+     lambda: __import__("mlsysim._report_storage", fromlist=["storage_section"]).storage_section()),
+    ("Operations at scale: when a platform pays off",
+     lambda: __import__("mlsysim._report_ops", fromlist=["ops_section"]).ops_section()),
+    ("Metadata: when file opens stop the cluster",
+     lambda: __import__("mlsysim._report_metadata", fromlist=["metadata_section"]).metadata_section()),
+    ("Fault tolerance: checkpoint intervals",
+     lambda: __import__("mlsysim._report_checkpoint", fromlist=["checkpoint_section"]).checkpoint_section()),
 ]
 
 
