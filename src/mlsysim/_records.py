@@ -33,7 +33,7 @@ _LADDERS: dict[Any, tuple[str, ...]] = {
     (ureg.byte / ureg.second).dimensionality: ("B/s", "kB/s", "MB/s", "GB/s", "TB/s", "PB/s"),
     (1 / ureg.second).dimensionality: ("1/s",),
     ureg.USD.dimensionality: ("USD",),
-    (ureg.USD / ureg.second).dimensionality: ("USD/h",),
+    (ureg.USD / ureg.second).dimensionality: ("USD/year",),
     (ureg.USD / ureg.byte).dimensionality: ("USD/GB",),
     ureg.watt.dimensionality: ("µW", "mW", "W", "kW", "MW"),
     ureg.joule.dimensionality: ("nJ", "µJ", "mJ", "J", "kJ", "MJ"),

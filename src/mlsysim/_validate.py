@@ -402,6 +402,11 @@ class Dimensioned(Param):
         units = value._units
         factor = self._factor(units)
         if factor is None:
+            if text is not None and value.dimensionless:
+                raise UnitError(
+                    f"{where} expects {self._expected}; got the string {text!r} without units. "
+                    f"Give units, e.g. {_EXAMPLES[self.kind]}"
+                )
             hint = _suggest_unit(text, None) if text else ""
             raise UnitError(
                 f"{where} expects {self._expected}; got {_describe(value)}, "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Sequence
+from typing import Any, NoReturn, Sequence
 
 __all__ = ["main", "build_parser", "catalog_markdown"]
 
@@ -110,11 +110,246 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ model subcommands
+
+def _emit(args: argparse.Namespace, title: str, values: dict[str, Any]) -> int:
+    """Print named results as a table, or as JSON (quantities as {"value", "unit"})."""
+    from ._records import Record, format_value, table
+
+    if args.json:
+        out = {}
+        for name, v in values.items():
+            if isinstance(v, Record):
+                out[name] = v.as_dict()
+            else:
+                out[name] = _jsonable(v)
+        json.dump(out, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    rows: list[tuple[str, str]] = []
+    for name, v in values.items():
+        if isinstance(v, Record):
+            if rows:
+                print(table(rows, title=title))
+                rows = []
+            print(table([(k, format_value(getattr(v, k))) for k in v.as_dict()], title=f"{title}: {name}"))
+        else:
+            rows.append((name, format_value(v)))
+    if rows:
+        print(table(rows, title=title))
+    return 0
+
+
+def _jsonable(v: Any) -> Any:
+    import numpy as np
+
+    if hasattr(v, "units"):
+        return _quantity_json(v)
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _cmd_storage_pipeline(args: argparse.Namespace) -> int:
+    from .models import storage
+
+    rec = storage.input_pipeline(args.accelerators, args.batch_bytes, args.compute_time, args.storage_bandwidth,
+                                 access_efficiency=args.access_efficiency,
+                                 network_bandwidth=args.network_bandwidth, overlap=not args.no_overlap)
+    return _emit(args, "storage pipeline", {"input_pipeline": rec})
+
+
+def _cmd_storage_gravity(args: argparse.Namespace) -> int:
+    from .models import storage
+
+    rec = storage.data_gravity(args.dataset_size, args.link_bandwidth, args.training_time, args.egress_price,
+                               args.compute_cost_in_place)
+    return _emit(args, "data gravity", {"data_gravity": rec})
+
+
+def _cmd_storage_device(args: argparse.Namespace) -> int:
+    from .models import storage
+
+    tput = storage.device_throughput(args.device, args.block_size, args.queue_depth)
+    return _emit(args, f"device throughput ({args.device})", {"throughput": tput})
+
+
+def _cmd_metadata(args: argparse.Namespace) -> int:
+    from .models import metadata
+
+    demand = metadata.metadata_demand(args.accelerators, args.workers_per_accelerator, args.opens_per_worker,
+                                      args.ops_per_open)
+    sat = metadata.mds_saturation(demand, args.servers)
+    return _emit(args, "metadata", {"demand": demand, "mds_saturation": sat})
+
+
+def _cmd_checkpoint(args: argparse.Namespace) -> int:
+    import warnings
+
+    from .errors import RegimeWarning
+    from .models import checkpoint
+
+    if (args.mtbf is None) == (args.node_mtbf is None):
+        print("error: give exactly one of --mtbf or --node-mtbf (with --nodes)", file=sys.stderr)
+        return 2
+    mtbf = args.mtbf if args.mtbf is not None else checkpoint.fleet_mtbf(args.node_mtbf, args.nodes)
+    values: dict[str, Any] = {}
+    if args.node_mtbf is not None:
+        values["fleet_mtbf"] = mtbf
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RegimeWarning)
+        values["young_interval"] = checkpoint.young_interval(args.write_time, mtbf)
+        values["daly_interval"] = checkpoint.daly_interval(args.write_time, mtbf)
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
+    values["optimal_interval"] = checkpoint.optimal_interval(args.write_time, mtbf, args.restart_time)
+    interval = args.interval if args.interval is not None else values["optimal_interval"]
+    values["interval"] = interval if not isinstance(interval, str) else _parse(interval, "interval")
+    values["expected_runtime"] = checkpoint.expected_runtime(args.work, interval, args.write_time, mtbf,
+                                                             args.restart_time)
+    values["waste_breakdown"] = checkpoint.waste_breakdown(args.work, interval, args.write_time, mtbf,
+                                                           args.restart_time)
+    return _emit(args, "checkpoint", values)
+
+
+def _parse(text: str, option: str) -> Any:
+    from ._validate import parse_quantity
+
+    return parse_quantity(text, f"option --{option.replace('_', '-')}")
+
+
+_OPS_COSTS = ("platform_cost", "toil_reduction", "alert_cost", "deploy_cost", "dependency_cost", "heterogeneity")
+
+
+def _cmd_ops_break_even(args: argparse.Namespace) -> int:
+    from .models import ops
+
+    kw = {k: getattr(args, k) for k in _OPS_COSTS}
+    n_star = ops.break_even_models(**kw)
+    values: dict[str, Any] = {"break_even_models": n_star}
+    if args.models is not None:
+        costs = {k: kw[k] for k in ("alert_cost", "deploy_cost", "dependency_cost", "heterogeneity")}
+        values["toil_cost"] = ops.toil_cost(args.models, **costs)
+        values["platform_roi"] = ops.platform_roi(args.models, **kw)
+    return _emit(args, "ops break-even", values)
+
+
+def _cmd_ops_canary(args: argparse.Namespace) -> int:
+    from .models import ops
+
+    values: dict[str, Any] = {
+        "canary_sample_size": ops.canary_sample_size(args.confidence, args.failure_rate, args.allowed_failures)}
+    if args.request_rate is not None:
+        values["shadow_plan"] = ops.shadow_plan(args.confidence, args.failure_rate, args.request_rate,
+                                                args.traffic_fraction, allowed_failures=args.allowed_failures,
+                                                release_cycle=args.release_cycle)
+    return _emit(args, "ops canary", values)
+
+
+def _add(p: argparse.ArgumentParser, name: str, help: str, *, number: bool = False, **kw: Any) -> None:
+    """An option named after the model parameter it feeds (``--write-time`` -> ``write_time``)."""
+    flag = "--" + name.replace("_", "-")
+    if number:
+        kw.setdefault("type", float)
+    kw.setdefault("metavar", "N" if number else "QTY")
+    p.add_argument(flag, dest=name, help=help, **kw)
+
+
+def _add_json(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="write JSON to stdout: each quantity as {value, unit}")
+
+
+def _add_model_commands(sub: Any) -> None:
+    # storage -----------------------------------------------------------------
+    st = sub.add_parser("storage", help="storage pipelines: input pipeline, data gravity, device throughput")
+    st_sub = st.add_subparsers(dest="storage_command", metavar="WHAT", required=True)
+    p = st_sub.add_parser("pipeline", help="does storage feed the accelerators? (input_pipeline)")
+    _add(p, "accelerators", "number of accelerators", number=True, required=True)
+    _add(p, "batch_bytes", "bytes one accelerator reads per step, e.g. '4 MB'", required=True)
+    _add(p, "compute_time", "compute time per step, e.g. '50 ms'", required=True)
+    _add(p, "storage_bandwidth", "aggregate storage bandwidth, e.g. '672 GB/s'", required=True)
+    _add(p, "access_efficiency", "fraction of storage bandwidth the access pattern reaches (default 1)",
+         number=True, default=1.0)
+    _add(p, "network_bandwidth", "aggregate network bandwidth cap, e.g. '400 GB/s'", default=None)
+    p.add_argument("--no-overlap", action="store_true", help="the loader does not read ahead during compute")
+    _add_json(p)
+    p.set_defaults(func=_cmd_storage_pipeline)
+    p = st_sub.add_parser("gravity", help="move the data or move the compute? (data_gravity)")
+    _add(p, "dataset_size", "dataset size, e.g. '50 TB'", required=True)
+    _add(p, "link_bandwidth", "link bandwidth, e.g. '100 Gbit/s'", required=True)
+    _add(p, "training_time", "training time budget, e.g. '6 h'", required=True)
+    _add(p, "egress_price", "egress price, e.g. '0.08 USD/GB'", required=True)
+    _add(p, "compute_cost_in_place", "cost of computing where the data lives, e.g. '120 USD'", required=True)
+    _add_json(p)
+    p.set_defaults(func=_cmd_storage_gravity)
+    p = st_sub.add_parser("device", help="throughput of a catalog device at a block size and queue depth")
+    p.add_argument("--device", default="NVME_GEN4", help="catalog name (default NVME_GEN4)")
+    _add(p, "block_size", "block size, e.g. '4 KiB'", required=True)
+    _add(p, "queue_depth", "outstanding requests (default 1)", number=True, default=1.0)
+    _add_json(p)
+    p.set_defaults(func=_cmd_storage_device)
+
+    # checkpoint --------------------------------------------------------------
+    p = sub.add_parser("checkpoint", help="checkpoint intervals (Young, Daly, exact) and the waste breakdown")
+    _add(p, "write_time", "time to write one checkpoint, e.g. '2 min'", required=True)
+    _add(p, "mtbf", "mean time between failures of the whole job, e.g. '4 h'", default=None)
+    _add(p, "node_mtbf", "per-node MTBF, with --nodes, instead of --mtbf", default=None)
+    _add(p, "nodes", "number of nodes (with --node-mtbf)", number=True, default=1.0)
+    _add(p, "restart_time", "time to restart after a failure (default '0 s')", default="0 s")
+    _add(p, "work", "failure-free compute time of the job (default '30 day')", default="30 day")
+    _add(p, "interval", "checkpoint interval to evaluate (default: the exact optimum)", default=None)
+    _add_json(p)
+    p.set_defaults(func=_cmd_checkpoint)
+
+    # metadata ----------------------------------------------------------------
+    p = sub.add_parser("metadata", help="metadata-server saturation from file opens")
+    _add(p, "accelerators", "number of accelerators", number=True, required=True)
+    _add(p, "workers_per_accelerator", "data-loader workers per accelerator", number=True, required=True)
+    _add(p, "opens_per_worker", "file opens per second per worker, e.g. '50 1/s'", required=True)
+    _add(p, "ops_per_open", "metadata operations per open (default 3: open, stat, close)", number=True, default=3.0)
+    _add(p, "servers", "metadata servers (default 1)", number=True, default=1.0)
+    _add_json(p)
+    p.set_defaults(func=_cmd_metadata)
+
+    # ops ---------------------------------------------------------------------
+    op = sub.add_parser("ops", help="operations at scale: platform break-even, canary and shadow windows")
+    op_sub = op.add_subparsers(dest="ops_command", metavar="WHAT", required=True)
+    p = op_sub.add_parser("break-even", help="smallest model count at which a platform pays off")
+    _add(p, "platform_cost", "platform cost per time, e.g. '500000 USD/year'", required=True)
+    _add(p, "toil_reduction", "fraction of toil the platform removes", number=True, required=True)
+    _add(p, "alert_cost", "alert toil per model per time, e.g. '5000 USD/year'", required=True)
+    _add(p, "deploy_cost", "deployment toil per model per time (scaled by log2 N)", required=True)
+    _add(p, "dependency_cost", "toil per dependent pair per time", required=True)
+    _add(p, "heterogeneity", "share of model pairs that are coupled, in [0, 1] (default 1)", number=True,
+         default=1.0)
+    _add(p, "models", "also report toil and ROI at this model count", number=True, default=None)
+    _add_json(p)
+    p.set_defaults(func=_cmd_ops_break_even)
+    p = op_sub.add_parser("canary", help="requests (and shadow time) to catch a failure rate")
+    _add(p, "confidence", "confidence, e.g. 0.95", number=True, required=True)
+    _add(p, "failure_rate", "per-request failure probability to catch, e.g. 0.001", number=True, required=True)
+    _add(p, "allowed_failures", "failures tolerated during the canary (default 0)", number=True, default=0.0)
+    _add(p, "request_rate", "fleet request rate for a shadow plan, e.g. '10 1/s'", default=None)
+    _add(p, "traffic_fraction", "share of traffic mirrored (default 1)", number=True, default=1.0)
+    _add(p, "release_cycle", "release cycle to fit (default '1 week')", default="1 week")
+    _add_json(p)
+    p.set_defaults(func=_cmd_ops_canary)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     from . import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m mlsysim",
         description="Unit-checked, closed-form models of ML-infrastructure physics.",
     )
@@ -127,7 +362,16 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true", help="write the catalog as JSON to stdout")
     fmt.add_argument("--markdown", action="store_true", help="write the catalog as a Markdown page (docs/catalog.md)")
     p.set_defaults(func=_cmd_catalog)
+    _add_model_commands(sub)
     return parser
+
+
+def _as_option(message: str) -> str:
+    """Name the command-line option in a model's error ("parameter 'write_time'" -> "--write-time")."""
+    import re
+
+    return re.sub(r"parameter '([a-z_]+)'", lambda m: "option --" + m.group(1).replace("_", "-"),
+                  message.split("\n")[0])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -141,8 +385,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args))
-    except MlsysimError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (MlsysimError, KeyError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        print(f"error: {_as_option(str(message))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. piped into head
         return 0
