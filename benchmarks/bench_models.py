@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import warnings
 import subprocess
 import sys
 import timeit
@@ -45,6 +46,7 @@ def import_time(code: str, runs: int = 7) -> float:
 
 
 def main() -> None:
+    warnings.simplefilter("ignore", mlsysim.RegimeWarning)  # random draws leave Young's regime; timing only
     rng = np.random.default_rng(0)
     n = 1_000_000
     write = rng.uniform(10, 600, n)          # s
@@ -83,14 +85,37 @@ def main() -> None:
         best(lambda: storage.transfer_time(Q_(size, "B"), Q_(bw, "B/s")), 5),
         best(lambda: size / bw, 5), "ms")
 
+    from scipy.special import gammaincc, gammaln
+
     lam = rng.uniform(1e3, 4e4, n)
-    row("mmc_wait_time (c = 1 server, M/M/1 baseline)",
+    servers = rng.integers(1, 64, n).astype(float)
+    mu = 5e4 / servers * 1.1
+
+    def np_erlang_c_wait():  # the same Erlang C formula, plain log-pmf (no deviance form)
+        a = lam / mu
+        b = np.exp(servers * np.log(a) - a - gammaln(servers + 1)) / gammaincc(servers + 1, a)
+        c = b / (1 - (a / servers) * (1 - b))
+        return np.where(a < servers, c / (mu * (servers - a)), np.inf)
+
+    row("mmc_wait_time (Erlang C, 1-63 servers)",
+        best(lambda: metadata.mmc_wait_time(Q_(lam, "1/s"), Q_(mu, "1/s"), servers), 3),
+        best(np_erlang_c_wait, 3), "ms")
+    row("mmc_wait_time vs M/M/1 closed form (c = 1)",
         best(lambda: metadata.mmc_wait_time(Q_(lam, "1/s"), Q_(5e4, "1/s"), 1), 3),
         best(lambda: np.where(lam < 5e4, lam / (5e4 * (5e4 - lam)), np.inf), 3), "ms")
 
     conf = rng.uniform(0.5, 0.999, n)
     rate = 10 ** rng.uniform(-9, -1, n)
-    row("canary_sample_size (k = 0)",
+
+    def np_canary_exact():  # the same closed form with the same exact n-1 / n checks in log space
+        log_tail, log_q = np.log1p(-conf), np.log1p(-rate)
+        n0 = np.maximum(np.ceil(log_tail / log_q), 1.0)
+        n0 = np.where((n0 > 1.0) & ((n0 - 1.0) * log_q <= log_tail), n0 - 1.0, n0)
+        return np.where(n0 * log_q <= log_tail, n0, n0 + 1.0).astype(np.int64)
+
+    row("canary_sample_size (k = 0, exact guard)",
+        best(lambda: ops.canary_sample_size(conf, rate), 3), best(np_canary_exact, 3), "ms")
+    row("canary_sample_size vs naive ceil(log/log)",
         best(lambda: ops.canary_sample_size(conf, rate), 3),
         best(lambda: np.ceil(np.log1p(-conf) / np.log1p(-rate)), 3), "ms")
 

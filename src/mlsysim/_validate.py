@@ -233,15 +233,30 @@ def parse_quantity(text: str, where: str = "") -> Any:
     cannot read it.
     """
     try:
-        q = ureg.Quantity(text)
+        magnitude, units = _parse_cached(text)
     except Exception as exc:  # pint raises several unrelated types here
         prefix = f"{where}: " if where else ""
         raise UnitError(
             f"{prefix}cannot parse {text!r} as a quantity ({exc}){_suggest_unit(text, exc)}"
         ) from None
+    return _make_quantity_fast(magnitude, units)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_cached(text: str) -> tuple[float, Any]:
+    """(magnitude, UnitsContainer) of a unit string.
+
+    Cached because pint's parser takes ~100 us and textbook scripts pass the
+    same strings again and again.  Only immutable parts are cached; every call
+    builds a new Quantity.
+    """
+    q = ureg.Quantity(text)
     if not isinstance(q, _Quantity):  # "3" parses to a plain number
         q = _Quantity(q)
-    return q
+    m = q.magnitude
+    if isinstance(m, bool) or not isinstance(m, (int, float)):
+        raise ValueError(f"{text!r} does not parse to a real scalar")
+    return float(m), q._units
 
 
 class Param:
@@ -607,11 +622,18 @@ class Probability(Number):
         super().__init__(minimum=0.0, maximum=1.0, signed=False, what=what)
 
     def convert(self, value: Any, where: str) -> Any:
-        m = super().convert(value, where)
+        t = type(value)
+        m = value if t is float else (float(value) if t is int else self._coerce(value, where))
+        if type(m) is float:
+            if 0.0 < m < 1.0:  # NaN fails this too
+                return m
+        else:
+            with np.errstate(invalid="ignore"):
+                if ((m > 0.0) & (m < 1.0)).all():
+                    return m
+        super().convert(m, where)  # names NaN, infinities and values outside [0, 1]
         edge = (m <= 0) | (m >= 1)
-        if np.any(edge):
-            raise DomainError(f"{where} must be {self._expected}; got {_first_offender(edge, m)}")
-        return m
+        raise DomainError(f"{where} must be {self._expected}; got {_first_offender(edge, m)}")
 
 
 class Choice(Param):
