@@ -638,7 +638,10 @@ def optimal_interval(write_time, mtbf, restart_time="0 s"):
     >>> optimal_interval("2 min", "4 h").to("s")
     <Quantity(1779.9, 'second')>
     """
-    return _s(mtbf.m * _optimal_fraction(write_time.m / mtbf.m))
+    tau = mtbf.m * _optimal_fraction(write_time.m / mtbf.m)
+    # The optimum does not depend on the restart time, but the result still has
+    # the broadcast shape of every argument, restart_time included.
+    return _s(tau + 0.0 * restart_time.m)
 
 
 # =========================================================================== runtime and waste
@@ -1360,8 +1363,8 @@ def sdc_detection(compute_time, checked_bytes, hash_bandwidth, deadline=None):
     """
     dmr = compute_time.m
     hashing = checked_bytes.m / hash_bandwidth.m
-    with np.errstate(divide="ignore"):
-        ratio = np.asarray(dmr / hashing + 0.0 * hashing, dtype=float)
+    with np.errstate(divide="ignore", over="ignore"):  # nothing to hash: infinitely cheaper
+        ratio = np.asarray(np.divide(dmr, hashing) + 0.0 * hashing, dtype=float)
     if deadline is None:
         hash_ok = dmr_ok = np.asarray(True)
     else:
