@@ -42,11 +42,12 @@ the classic interval formulas assume.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, TypeVar
+from typing import Any
 
 import attrs
 import numpy as np
 
+from .._export import exporter
 from .._records import Record, broadcast, scalar_or_array
 from .._validate import (
     Bandwidth,
@@ -69,8 +70,8 @@ from ..hardware import FERAM_MCU, Microcontroller
 from ..units import Q_
 
 __all__: list[str] = []
+export = exporter(__all__)
 
-_F = TypeVar("_F", bound=Callable[..., Any])
 
 #: delta/M above which Young's first-order interval is flagged (see young_interval).
 YOUNG_REGIME_LIMIT = 0.1
@@ -78,10 +79,6 @@ YOUNG_REGIME_LIMIT = 0.1
 DALY_REGIME_LIMIT = 1.0
 
 
-def _export(obj: _F) -> _F:
-    """Add a definition to ``__all__`` (the public surface is what is decorated)."""
-    __all__.append(obj.__name__)
-    return obj
 
 
 def _s(m: Any) -> Any:
@@ -97,7 +94,7 @@ def _plain(x: Any) -> Any:
 # =========================================================================== fleet failure math
 
 
-@_export
+@export
 @validated(node_mtbf=Time(positive=True, inf_ok=True), nodes=Count())
 def fleet_mtbf(node_mtbf, nodes):
     r"""Mean time between failures of a fleet of ``nodes`` identical nodes.
@@ -148,7 +145,7 @@ def fleet_mtbf(node_mtbf, nodes):
     return node_mtbf / nodes
 
 
-@_export
+@export
 @validated(component_mtbf=Time(positive=True, inf_ok=True), count=Count(minimum=0))
 def series_mtbf(component_mtbf, count=1):
     r"""MTBF of a series system of heterogeneous components: failure rates add.
@@ -201,7 +198,7 @@ def series_mtbf(component_mtbf, count=1):
         return _s(1.0 / rate)
 
 
-@_export
+@export
 @validated(mtbf=Time(positive=True, inf_ok=True), duration=Time())
 def failure_probability(mtbf, duration):
     r"""Probability of at least one failure in ``duration`` (exponential failures).
@@ -244,7 +241,7 @@ def failure_probability(mtbf, duration):
     return _plain(-np.expm1(-duration.m / mtbf.m))
 
 
-@_export
+@export
 @validated(node_survival=Fraction(what="a survival probability in [0, 1]"), nodes=Count())
 def fleet_survival(node_survival, nodes):
     r"""Probability that all ``nodes`` survive, given each node's survival probability.
@@ -290,7 +287,7 @@ def fleet_survival(node_survival, nodes):
     return _plain(np.power(node_survival, nodes))
 
 
-@_export
+@export
 @validated(node_failure_probability=Fraction(what="a failure probability in [0, 1]"), nodes=Count())
 def fleet_failure_probability(node_failure_probability, nodes):
     r"""Probability that at least one of ``nodes`` nodes fails, from each node's failure probability.
@@ -332,7 +329,7 @@ def fleet_failure_probability(node_failure_probability, nodes):
         return _plain(-np.expm1(nodes * np.log1p(-node_failure_probability)))
 
 
-@_export
+@export
 @validated(mtbf=Time(positive=True, inf_ok=True), duration=Time())
 def expected_failures(mtbf, duration):
     r"""Expected number of failures in ``duration`` of wall-clock time.
@@ -382,7 +379,7 @@ def expected_failures(mtbf, duration):
 # =========================================================================== intervals
 
 
-@_export
+@export
 @validated(write_time=Time(positive=True), mtbf=Time(positive=True))
 def young_interval(write_time, mtbf):
     r"""Young's first-order optimal checkpoint interval.
@@ -446,7 +443,7 @@ def young_interval(write_time, mtbf):
     return _s(np.sqrt(2.0 * write_time.m * mtbf.m))
 
 
-@_export
+@export
 @validated(write_time=Time(positive=True), mtbf=Time(positive=True))
 def daly_interval(write_time, mtbf):
     r"""Daly's higher-order estimate of the optimal checkpoint interval.
@@ -569,7 +566,7 @@ def _optimal_fraction(d: Any) -> np.ndarray:
     return np.where(d > 30.0, near_zero, y)
 
 
-@_export
+@export
 @validated(write_time=Time(positive=True), mtbf=Time(positive=True), restart_time=Time())
 def optimal_interval(write_time, mtbf, restart_time="0 s"):
     r"""The exact optimal checkpoint interval: the minimiser of :func:`expected_runtime`.
@@ -701,7 +698,7 @@ _SEGMENT_DOC = """segments : {"fractional", "whole"}, optional
         expectation for any ``W``."""
 
 
-@_export
+@export
 @validated(work=Time(positive=True), interval=Time(positive=True), write_time=Time(),
            mtbf=Time(positive=True), restart_time=Time(), segments=Choice("fractional", "whole"))
 def expected_runtime(work, interval, write_time, mtbf, restart_time="0 s", segments="fractional"):
@@ -827,7 +824,7 @@ class WasteBreakdown(Record):
         return bars
 
 
-@_export
+@export
 @validated(work=Time(positive=True), interval=Time(positive=True), write_time=Time(),
            mtbf=Time(positive=True), restart_time=Time(), segments=Choice("fractional", "whole"))
 def waste_breakdown(work, interval, write_time, mtbf, restart_time="0 s", segments="fractional"):
@@ -909,7 +906,7 @@ waste_breakdown.__doc__ = waste_breakdown.__doc__.replace("{segments}", _SEGMENT
 # =========================================================================== where the checkpoint goes
 
 
-@_export
+@export
 @validated(state_size=Size(), bandwidth=Bandwidth(positive=True), latency=Time())
 def checkpoint_write_time(state_size, bandwidth, latency="0 s"):
     r"""Time to write a checkpoint of ``state_size`` at ``bandwidth``.
@@ -994,7 +991,7 @@ class CheckpointStorm(Record):
     bottleneck: Any
 
 
-@_export
+@export
 @validated(state_size=Size(positive=True), nodes=Count(), node_bandwidth=Bandwidth(positive=True),
            storage_bandwidth=Bandwidth(positive=True), groups=Count())
 def checkpoint_storm(state_size, nodes, node_bandwidth, storage_bandwidth, groups=1):
@@ -1123,7 +1120,7 @@ class CheckpointPlan(Record):
     limiting: Any
 
 
-@_export
+@export
 @validated(state_size=Size(positive=True), mtbf=Time(positive=True), write_bandwidth=Bandwidth(positive=True),
            drain_bandwidth=Optional(Bandwidth(positive=True)), restart_time=Time(),
            buffer_capacity=Optional(Size()))
@@ -1222,7 +1219,7 @@ def checkpoint_plan(state_size, mtbf, write_bandwidth, drain_bandwidth=None, res
 # =========================================================================== silent data corruption
 
 
-@_export
+@export
 @validated(rate=Rate(), duration=Time(), devices=Count())
 def sdc_probability(rate, duration, devices=1):
     r"""Probability of at least one silent data corruption in a job.
@@ -1300,7 +1297,7 @@ class SdcDetection(Record):
     dmr_meets_deadline: Any
 
 
-@_export
+@export
 @validated(compute_time=Time(positive=True), checked_bytes=Size(), hash_bandwidth=Bandwidth(positive=True),
            deadline=Optional(Time(positive=True)))
 def sdc_detection(compute_time, checked_bytes, hash_bandwidth, deadline=None):
@@ -1403,7 +1400,7 @@ class IncrementalCheckpoint(Record):
     max_dirty_fraction: Any
 
 
-@_export
+@export
 @validated(state_size=Size(positive=True), dirty_fraction=Fraction(), bandwidth=Bandwidth(positive=True),
            target=Time(positive=True), latency=Time())
 def incremental_checkpoint(state_size, dirty_fraction, bandwidth, target="100 ms", latency="0 s"):
@@ -1471,7 +1468,7 @@ def _check_voltages(fname: str, start_voltage: Any, cutoff_voltage: Any) -> None
             f"{np.max(np.asarray(cutoff_voltage.m) * bad):g} V")
 
 
-@_export
+@export
 @validated(capacitance=Capacitance(), start_voltage=Voltage(), cutoff_voltage=Voltage(), efficiency=Fraction())
 def holdup_energy(capacitance, start_voltage, cutoff_voltage, efficiency=1.0):
     r"""Energy a hold-up capacitor delivers while its voltage falls from ``V1`` to ``V2``.
@@ -1557,7 +1554,7 @@ class BrownoutSave(Record):
     limiting: Any
 
 
-@_export
+@export
 @validated(state_size=Size(positive=True), capacitance=Capacitance(), start_voltage=Voltage(),
            cutoff_voltage=Voltage(), mcu=Instance(Microcontroller),
            write_bandwidth=Optional(Bandwidth(positive=True)), power=Optional(Power(positive=True)),

@@ -46,28 +46,14 @@ import attrs
 import numpy as np
 
 from .. import hardware
+from .._export import exporter
 from .._records import Record, broadcast, scalar_or_array
 from .._validate import Bandwidth, Choice, Count, Fraction, Instance, Number, Optional, Rate, validated
 from ..hardware.specs import MetadataServer, ObjectStore
 from ..units import ureg
 
-__all__ = [
-    "metadata_demand",
-    "file_open_rate",
-    "layout_demand",
-    "mds_saturation",
-    "max_accelerators",
-    "scaling_wall",
-    "erlang_c",
-    "mmc_wait_time",
-    "open_latency",
-    "prefix_load",
-    "LayoutDemand",
-    "MdsSaturation",
-    "ScalingWall",
-    "OpenLatency",
-    "PrefixLoad",
-]
+__all__: list[str] = []
+export = exporter(__all__)
 
 _Q = ureg.Quantity
 _PER_SECOND = ureg.Unit("1/s")
@@ -114,6 +100,7 @@ def _largest_count(capacity: Any, per_unit: Any) -> Any:
 # --------------------------------------------------------------------------- demand
 
 
+@export
 @validated(accelerators=Count(), workers_per_accelerator=Count(), opens_per_worker=Rate(),
            ops_per_open=_OPS_PER_OPEN)
 def metadata_demand(accelerators, workers_per_accelerator, opens_per_worker, ops_per_open=3):
@@ -175,6 +162,7 @@ def metadata_demand(accelerators, workers_per_accelerator, opens_per_worker, ops
     return _Q(m, _PER_SECOND)
 
 
+@export
 @validated(sample_rate=Rate(), samples_per_file=Number(minimum=1.0, what="a number of samples per file >= 1"))
 def file_open_rate(sample_rate, samples_per_file=1.0):
     r"""Files opened per second to read samples at a given rate.
@@ -230,6 +218,7 @@ def file_open_rate(sample_rate, samples_per_file=1.0):
     return _Q(sample_rate.m / samples_per_file, _PER_SECOND)
 
 
+@export
 @attrs.frozen
 class LayoutDemand(Record):
     """The load a dataset layout puts on the metadata and object services.
@@ -250,6 +239,7 @@ class LayoutDemand(Record):
     object_request_rate: Any
 
 
+@export
 @validated(sample_rate=Rate(), samples_per_file=Number(minimum=1.0, what="a number of samples per file >= 1"),
            ops_per_open=_OPS_PER_OPEN, store=Choice("posix", "object"))
 def layout_demand(sample_rate, samples_per_file=1.0, ops_per_open=3, store="posix"):
@@ -325,6 +315,7 @@ def layout_demand(sample_rate, samples_per_file=1.0, ops_per_open=3, store="posi
 # --------------------------------------------------------------------------- capacity
 
 
+@export
 @attrs.frozen
 class MdsSaturation(Record):
     """How loaded the metadata service is.
@@ -356,6 +347,7 @@ def _saturation(demand: Any, unit_rate: Any, units: Any, efficiency: Any, target
     return broadcast(_Q(capacity, _PER_SECOND), utilization, utilization > 1.0, needed)
 
 
+@export
 @validated(demand=Rate(), servers=Count(), server=Instance(MetadataServer),
            scaling_efficiency=_EFFICIENCY, target_utilization=_TARGET)
 def mds_saturation(demand, servers=1, server=hardware.LUSTRE_MDS, scaling_efficiency=1.0,
@@ -431,6 +423,7 @@ def mds_saturation(demand, servers=1, server=hardware.LUSTRE_MDS, scaling_effici
                                       scaling_efficiency, target_utilization))
 
 
+@export
 @validated(workers_per_accelerator=Count(), opens_per_worker=Rate(), ops_per_open=_OPS_PER_OPEN,
            servers=Count(), server=Instance(MetadataServer), scaling_efficiency=_EFFICIENCY,
            target_utilization=_TARGET)
@@ -487,6 +480,7 @@ def max_accelerators(workers_per_accelerator, opens_per_worker, ops_per_open=3, 
     return scalar_or_array(_largest_count(target_utilization * capacity, per_accelerator))
 
 
+@export
 @attrs.frozen
 class ScalingWall(Record):
     """Accelerator counts at which each resource saturates, and which comes first.
@@ -516,6 +510,7 @@ class ScalingWall(Record):
 _WALLS = np.array(["storage", "network", "metadata"])
 
 
+@export
 @validated(per_accelerator_bandwidth=Bandwidth(positive=True), storage_bandwidth=Bandwidth(positive=True),
            workers_per_accelerator=Count(), opens_per_worker=Rate(),
            network_bandwidth=Optional(Bandwidth(positive=True)), ops_per_open=_OPS_PER_OPEN,
@@ -653,6 +648,7 @@ def _erlang_c(a: Any, c: Any) -> Any:
     return np.where(a < c, wait, 1.0)
 
 
+@export
 @validated(offered_load=Number(signed=False, what="a non-negative offered load in Erlangs"), servers=Count())
 def erlang_c(offered_load, servers):
     r"""Erlang C: the probability that an arrival to an M/M/c queue waits.
@@ -720,6 +716,7 @@ def _mmc_wait(lam: Any, mu: Any, c: Any) -> Any:
     return np.where(stable, wq, np.inf)
 
 
+@export
 @validated(arrival_rate=Rate(), service_rate=Rate(positive=True), servers=Count())
 def mmc_wait_time(arrival_rate, service_rate, servers):
     r"""Mean time an arrival waits in the queue of an M/M/c system (Erlang C).
@@ -777,6 +774,7 @@ def mmc_wait_time(arrival_rate, service_rate, servers):
     return _Q(scalar_or_array(_mmc_wait(arrival_rate.m, service_rate.m, servers)), _SECOND)
 
 
+@export
 @attrs.frozen
 class OpenLatency(Record):
     """What a loader worker waits for one file open.
@@ -802,6 +800,7 @@ class OpenLatency(Record):
     slowdown: Any
 
 
+@export
 @validated(demand=Rate(), threads=Count(), servers=Count(), server=Instance(MetadataServer),
            ops_per_open=_OPS_PER_OPEN, scaling_efficiency=_EFFICIENCY)
 def open_latency(demand, threads, servers=1, server=hardware.LUSTRE_MDS, ops_per_open=3,
@@ -883,6 +882,7 @@ def open_latency(demand, threads, servers=1, server=hardware.LUSTRE_MDS, ops_per
 # --------------------------------------------------------------------------- object stores
 
 
+@export
 @attrs.frozen
 class PrefixLoad(Record):
     """Request load on the prefixes of an object store.
@@ -906,6 +906,7 @@ class PrefixLoad(Record):
     prefixes_needed: Any
 
 
+@export
 @validated(request_rate=Rate(), prefixes=Count(), store=Instance(ObjectStore), method=Choice("GET", "PUT"),
            target_utilization=_TARGET)
 def prefix_load(request_rate, prefixes=1, store=hardware.S3_STANDARD, method="GET", target_utilization=1.0):

@@ -35,26 +35,14 @@ import warnings
 import attrs
 import numpy as np
 
+from .._export import exporter
 from .._records import Record, broadcast, scalar_or_array
 from .._validate import Count, Fraction, MoneyRate, Number, Probability, Rate, Time, validated
 from ..errors import DomainError, RegimeWarning
 from ..units import ureg
 
-__all__ = [
-    "toil_cost",
-    "toil_breakdown",
-    "platform_roi",
-    "break_even_models",
-    "canary_sample_size",
-    "shadow_duration",
-    "shadow_plan",
-    "sequential_test",
-    "ensemble_dependencies",
-    "ToilBreakdown",
-    "ShadowPlan",
-    "SequentialTest",
-    "EnsembleDependencies",
-]
+__all__: list[str] = []
+export = exporter(__all__)
 
 _Q = ureg.Quantity
 _USD_PER_S = ureg.Unit("USD/s")
@@ -102,6 +90,7 @@ def _roi(n, p, r, a, d, c, h):
     return r * _toil(n, a, d, c, h) - p
 
 
+@export
 @validated(models=Count(), **_COSTS)
 def toil_cost(models, *, alert_cost, deploy_cost, dependency_cost, heterogeneity=1.0):
     r"""Manual operational toil per unit time of running ``models`` models by hand.
@@ -171,6 +160,7 @@ def toil_cost(models, *, alert_cost, deploy_cost, dependency_cost, heterogeneity
     return _Q(_toil(models, alert_cost.m, deploy_cost.m, dependency_cost.m, heterogeneity), _USD_PER_S)
 
 
+@export
 @attrs.frozen
 class ToilBreakdown(Record):
     """Manual toil per unit time split by its growth law.
@@ -199,6 +189,7 @@ class ToilBreakdown(Record):
     dominant: object
 
 
+@export
 @validated(models=Count(), **_COSTS)
 def toil_breakdown(models, *, alert_cost, deploy_cost, dependency_cost, heterogeneity=1.0):
     r"""The three terms of :func:`toil_cost` and which one dominates.
@@ -259,6 +250,7 @@ def toil_breakdown(models, *, alert_cost, deploy_cost, dependency_cost, heteroge
     return ToilBreakdown(*fields, scalar_or_array(dominant))
 
 
+@export
 @validated(models=Count(), platform_cost=MoneyRate(), toil_reduction=Fraction(), **_COSTS)
 def platform_roi(models, *, platform_cost, toil_reduction, alert_cost, deploy_cost, dependency_cost,
                  heterogeneity=1.0):
@@ -342,6 +334,7 @@ def _smallest_true(pred, lo, hi, max_iter=2200):
     return hi
 
 
+@export
 @validated(platform_cost=MoneyRate(), toil_reduction=Fraction(), **_COSTS)
 def break_even_models(*, platform_cost, toil_reduction, alert_cost, deploy_cost, dependency_cost,
                       heterogeneity=1.0):
@@ -490,6 +483,7 @@ def _as_counts(n, where):
     return scalar_or_array(np.asarray(n).astype(np.int64))
 
 
+@export
 @validated(confidence=Probability(), failure_rate=Probability(), allowed_failures=Count(minimum=0))
 def canary_sample_size(confidence, failure_rate, allowed_failures=0):
     r"""Smallest number of requests that exposes a failure mode with the given confidence.
@@ -564,6 +558,7 @@ def canary_sample_size(confidence, failure_rate, allowed_failures=0):
     return _as_counts(n, "canary_sample_size()")
 
 
+@export
 @validated(confidence=Probability(), failure_rate=Probability(), request_rate=Rate(positive=True),
            traffic_fraction=_SHARE, allowed_failures=Count(minimum=0))
 def shadow_duration(confidence, failure_rate, request_rate, traffic_fraction=1.0, *, allowed_failures=0):
@@ -620,6 +615,7 @@ def shadow_duration(confidence, failure_rate, request_rate, traffic_fraction=1.0
     return _Q(n / (request_rate.m * traffic_fraction), _SECOND)
 
 
+@export
 @attrs.frozen
 class ShadowPlan(Record):
     """A shadow or canary window set against the release cycle.
@@ -650,6 +646,7 @@ class ShadowPlan(Record):
     cycle_share: object
 
 
+@export
 @validated(confidence=Probability(), failure_rate=Probability(), request_rate=Rate(positive=True),
            traffic_fraction=_SHARE, allowed_failures=Count(minimum=0), release_cycle=Time(positive=True))
 def shadow_plan(confidence, failure_rate, request_rate, traffic_fraction=1.0, *, allowed_failures=0,
@@ -714,6 +711,7 @@ def shadow_plan(confidence, failure_rate, request_rate, traffic_fraction=1.0, *,
 
 # ---------------------------------------------------------------- sequential validation
 
+@export
 @attrs.frozen
 class SequentialTest(Record):
     """Wald's sequential probability ratio test for a failure rate, beside the fixed-size test.
@@ -786,6 +784,7 @@ def _fixed_design(p0, p1, alpha, beta):
     return _canary_n(conf, p1, k), k
 
 
+@export
 @validated(baseline_rate=Probability(), regressed_rate=Probability(), alpha=Probability(), beta=Probability())
 def sequential_test(baseline_rate, regressed_rate, *, alpha=0.05, beta=0.05):
     r"""Wald's sequential probability ratio test for a per-request failure rate.
@@ -894,6 +893,7 @@ def sequential_test(baseline_rate, regressed_rate, *, alpha=0.05, beta=0.05):
 
 # ---------------------------------------------------------------- ensemble dependencies
 
+@export
 @attrs.frozen
 class EnsembleDependencies(Record):
     """Pairwise contracts among models and the revalidation they cause.
@@ -926,6 +926,7 @@ class EnsembleDependencies(Record):
     checks_per_model: object
 
 
+@export
 @validated(models=Count(), heterogeneity=Fraction(), releases_per_model=Number(minimum=0.0, signed=False))
 def ensemble_dependencies(models, *, heterogeneity=1.0, releases_per_model=1.0):
     r"""Contracts among ``models`` coupled models and the checks each release triggers.

@@ -26,6 +26,7 @@ from typing import Any, Sequence
 import attrs
 import numpy as np
 
+from .._export import exporter
 from .._records import Record, broadcast
 from .._validate import (
     Bandwidth,
@@ -48,6 +49,7 @@ from ..hardware import UFS_31, StorageDevice, StorageServer
 from ..units import ureg
 
 __all__: list[str] = []
+export = exporter(__all__)
 
 _Q = ureg.Quantity
 _S = ureg.Unit("s")
@@ -59,10 +61,6 @@ _USD = ureg.Unit("USD")
 _RTOL = 1e-9
 
 
-def _export(fn: Any) -> Any:
-    """Add a public function or record to ``__all__`` where it is defined."""
-    __all__.append(fn.__name__)
-    return fn
 
 
 class _Flag(Param):
@@ -144,7 +142,7 @@ def _batches_ahead(latency: Any, compute_time: Any) -> Any:
 
 # --------------------------------------------------------------------------- data movement
 
-@_export
+@export
 @validated(size=Size(), bandwidth=Bandwidth(positive=True))
 def transfer_time(size, bandwidth):
     r"""Time to move ``size`` bytes over a link of ``bandwidth``.
@@ -193,7 +191,7 @@ def transfer_time(size, bandwidth):
     return _q(size.m / bandwidth.m, _S)
 
 
-@_export
+@export
 @validated(size=Size(), price=Price())
 def egress_cost(size, price):
     r"""What a provider charges to move ``size`` bytes out at ``price`` per byte-unit.
@@ -234,7 +232,7 @@ def egress_cost(size, price):
     return _q(size.m * price.m, _USD)
 
 
-@_export
+@export
 @attrs.frozen
 class DataGravity(Record):
     """Move the data to the compute, or the compute to the data.
@@ -273,7 +271,7 @@ class DataGravity(Record):
     reason: Any
 
 
-@_export
+@export
 @validated(dataset_size=Size(), link_bandwidth=Bandwidth(positive=True), training_time=Time(positive=True),
            egress_price=Price(), compute_cost_in_place=Money())
 def data_gravity(dataset_size, link_bandwidth, training_time, egress_price, compute_cost_in_place):
@@ -349,7 +347,7 @@ def data_gravity(dataset_size, link_bandwidth, training_time, egress_price, comp
 
 # --------------------------------------------------------------------------- devices
 
-@_export
+@export
 @validated(device=Instance(StorageDevice), block_size=Size(positive=True),
            queue_depth=_positive_count("a positive number of outstanding requests"))
 def device_throughput(device, block_size, queue_depth=1):
@@ -413,7 +411,7 @@ def device_throughput(device, block_size, queue_depth=1):
     return _q(_access_bound(seq, iops, block_size.m, queue_depth, latency), _BPS)
 
 
-@_export
+@export
 @validated(server=Instance(StorageServer), block_size=Size(positive=True),
            outstanding_reads=_positive_count("a positive number of reads in flight"),
            servers=Count(), extra_latency=Time())
@@ -484,7 +482,7 @@ def storage_throughput(server, block_size, outstanding_reads, servers=1, extra_l
     return _q(out, _BPS)
 
 
-@_export
+@export
 @validated(bandwidth=Bandwidth(), block_size=Size(positive=True), latency=Time(positive=True))
 def outstanding_reads(bandwidth, block_size, latency):
     r"""Reads that must be in flight to sustain ``bandwidth`` (Little's law).
@@ -532,7 +530,7 @@ def outstanding_reads(bandwidth, block_size, latency):
 
 # --------------------------------------------------------------------------- input pipeline
 
-@_export
+@export
 @attrs.frozen
 class InputPipeline(Record):
     """Whether the storage feeds the accelerators, and what limits it.
@@ -577,7 +575,7 @@ class InputPipeline(Record):
     bottleneck: Any
 
 
-@_export
+@export
 @validated(accelerators=Count(), batch_bytes=Size(positive=True), compute_time=Time(positive=True),
            storage_bandwidth=Bandwidth(positive=True),
            access_efficiency=Number(positive=True, signed=False, maximum=1.0, what="a fraction in (0, 1]"),
@@ -679,7 +677,7 @@ def input_pipeline(accelerators, batch_bytes, compute_time, storage_bandwidth, a
     return InputPipeline(*fields[:10], _strings(fields[10]))
 
 
-@_export
+@export
 @validated(latency=Time(), compute_time=Time(positive=True))
 def prefetch_depth(latency, compute_time):
     r"""Batches a loader must fetch ahead to hide a fetch latency.
@@ -730,7 +728,7 @@ def prefetch_depth(latency, compute_time):
     return depth if depth.ndim else int(depth)
 
 
-@_export
+@export
 @validated(batch_bytes=Size(), latency=Time(), compute_time=Time(positive=True), accelerators=Count())
 def prefetch_memory(batch_bytes, latency, compute_time, accelerators=1):
     r"""Host memory a prefetch queue deep enough to hide ``latency`` occupies.
@@ -778,7 +776,7 @@ def prefetch_memory(batch_bytes, latency, compute_time, accelerators=1):
 
 # --------------------------------------------------------------------------- tiers
 
-@_export
+@export
 @validated(cache_capacity=Size(), dataset_size=Size(positive=True))
 def cache_hit_fraction(cache_capacity, dataset_size):
     r"""Fraction of reads a cache serves when samples are read uniformly at random.
@@ -820,7 +818,7 @@ def cache_hit_fraction(cache_capacity, dataset_size):
     return _f(np.minimum(1.0, cache_capacity.m / dataset_size.m))
 
 
-@_export
+@export
 @attrs.frozen
 class TieredPipeline(Record):
     """What a set of concurrent storage tiers delivers.
@@ -871,7 +869,7 @@ def _parse_tiers(tiers: Any, where: str) -> tuple[list[str], list[Any], list[Any
     return names, bws, fracs
 
 
-@_export
+@export
 @validated(demand=Bandwidth(positive=True))
 def tiered_pipeline(demand, tiers):
     r"""Bandwidth delivered by storage tiers that serve disjoint shares of the bytes concurrently.
@@ -934,7 +932,7 @@ def tiered_pipeline(demand, tiers):
     return TieredPipeline(fields[0], fields[1], fields[2], _strings(fields[3]), fields[4])
 
 
-@_export
+@export
 @attrs.frozen
 class UpgradePlan(Record):
     """The cheapest change (cache capacity or download bandwidth) that reaches a target utilization.
@@ -989,7 +987,7 @@ class UpgradePlan(Record):
     choice: Any
 
 
-@_export
+@export
 @validated(demand=Bandwidth(positive=True), dataset_size=Size(positive=True), cache_capacity=Size(),
            cache_bandwidth=Bandwidth(positive=True), download_bandwidth=Bandwidth(positive=True),
            target_utilization=Number(positive=True, signed=False, maximum=1.0, what="a fraction in (0, 1]"),
@@ -1116,7 +1114,7 @@ def _cost(amount: Any, price: Any) -> Any:
 
 # --------------------------------------------------------------------------- edge, mobile, tiny
 
-@_export
+@export
 @attrs.frozen
 class FleetLogging(Record):
     """A vehicle fleet's sensor logs against its uplinks and local storage.
@@ -1148,7 +1146,7 @@ class FleetLogging(Record):
     storage_fills: Any
 
 
-@_export
+@export
 @validated(vehicles=Count(), data_rate=Bandwidth(positive=True), uplink_bandwidth=Bandwidth(),
            local_capacity=Size(), uplink_availability=Number(minimum=0.0, maximum=1.0, signed=False,
                                                               what="a fraction in [0, 1]"))
@@ -1208,7 +1206,7 @@ def fleet_logging(vehicles, data_rate, uplink_bandwidth, local_capacity, uplink_
     return FleetLogging(*fields)
 
 
-@_export
+@export
 @attrs.frozen
 class WeightStreaming(Record):
     """Streaming model weights from flash within a frame budget.
@@ -1240,7 +1238,7 @@ class WeightStreaming(Record):
     max_weight_bytes: Any
 
 
-@_export
+@export
 @validated(weight_bytes=Size(), frame_budget=Time(positive=True), device=Instance(StorageDevice),
            block_size=Size(positive=True), queue_depth=_positive_count("a positive number of outstanding requests"),
            compute_time=Time(), overlap=_Flag())
@@ -1316,7 +1314,7 @@ def weight_streaming(weight_bytes, frame_budget, device=UFS_31, block_size="1 Mi
     return WeightStreaming(*fields)
 
 
-@_export
+@export
 @attrs.frozen
 class AudioBuffer(Record):
     """How long a circular audio buffer lasts, and whether a read stall overruns it.
@@ -1342,7 +1340,7 @@ class AudioBuffer(Record):
     glitch: Any
 
 
-@_export
+@export
 @validated(buffer_size=Size(positive=True), sample_rate=Rate(positive=True), sample_size=Size(positive=True),
            channels=Count(), read_latency=Time())
 def audio_buffer(buffer_size, sample_rate, sample_size="2 B", channels=1, read_latency="0 s"):
