@@ -128,7 +128,7 @@ def test_metadata_json(capsys):
 
 def test_ops_commands(capsys):
     data = run_json(capsys, ["ops", "canary", "--confidence", "0.95", "--failure-rate", "0.001"])
-    assert data["canary_sample_size"] == 2995  # ceil(ln 0.05 / ln 0.999) = ceil(2994.73)
+    assert data["canary_sample_size"] == 2995  # ceil(ln 0.05 / ln 0.999) = ceil(2994.23)
     data = run_json(capsys, ["ops", "break-even", "--platform-cost", "500000 USD/year", "--toil-reduction", "0.8",
                              "--alert-cost", "5000 USD/year", "--deploy-cost", "2000 USD/year",
                              "--dependency-cost", "1000 USD/year", "--models", "25"])

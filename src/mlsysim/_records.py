@@ -15,6 +15,7 @@ re-exports the formatting for users.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import attrs
@@ -72,6 +73,17 @@ def _pick_unit(q: Any) -> Any:
     return q.to(chosen)
 
 
+_UNIT_WORDS = ((re.compile(r"\ba\b"), "year"), (re.compile(r"\bd\b"), "day"))
+
+
+def _unit_text(units: Any) -> str:
+    """pint's short unit symbol with the cryptic ones spelled out ('a' -> 'year', 'd' -> 'day')."""
+    text = f"{units:~P}"
+    for pattern, word in _UNIT_WORDS:
+        text = pattern.sub(word, text)
+    return text
+
+
 def format_quantity(q: Any) -> str:
     """Format a Quantity in a human unit with four significant figures.
 
@@ -83,7 +95,7 @@ def format_quantity(q: Any) -> str:
     """
     q = _pick_unit(q)
     m = q.magnitude
-    unit = f"{q.units:~P}"
+    unit = _unit_text(q.units)
     if np.ndim(m) == 0:
         return f"{_number(float(m))} {unit}".rstrip()
     return f"{_array_text(np.asarray(m, dtype=float))} {unit}".rstrip()
@@ -97,7 +109,7 @@ def format_as_given(q: Any) -> str:
     '8 KiB'
     """
     m = q.magnitude
-    unit = f"{q.units:~P}"
+    unit = _unit_text(q.units)
     if np.ndim(m) == 0:
         return f"{_number(float(m))} {unit}".rstrip()
     return f"{_array_text(np.asarray(m, dtype=float))} {unit}".rstrip()
@@ -145,7 +157,7 @@ def scalar_or_array(x: Any) -> Any:
     """
     if isinstance(x, _Quantity):
         m = x.magnitude
-        if isinstance(m, np.ndarray) and m.ndim == 0:
+        if (isinstance(m, np.ndarray) and m.ndim == 0) or isinstance(m, np.generic):
             return _Quantity(float(m), x.units)
         return x
     if isinstance(x, np.ndarray) and x.ndim == 0:
@@ -196,9 +208,9 @@ class Record:
             if isinstance(v, _Quantity):
                 m = v.magnitude
                 if np.ndim(m):
-                    changes[f.name] = _Quantity(np.asarray(m)[index], v.units)
+                    changes[f.name] = scalar_or_array(_Quantity(np.asarray(m)[index], v.units))
             elif isinstance(v, np.ndarray) and v.ndim:
-                changes[f.name] = v[index]
+                changes[f.name] = scalar_or_array(v[index])
         if not changes:
             raise IndexError(f"{type(self).__name__} holds scalars; it cannot be indexed")
         return attrs.evolve(self, **changes)

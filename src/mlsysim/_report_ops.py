@@ -52,7 +52,7 @@ def ops_section() -> str:
     lines += ["", "Part 2: canary and shadow windows (95% confidence, one-week release cycle)"]
     n = ops.canary_sample_size(0.95, 1e-3)
     lines.append(f"  1-in-1,000 failure, zero failures allowed: {n:,} requests "
-                 f"(ln 0.05 / ln 0.999 = 2994.7; rule of three: 3,000)")
+                 f"(ln 0.05 / ln 0.999 = 2994.2; rule of three: 3,000)")
     ks = ops.canary_sample_size(0.95, 1e-3, allowed_failures=np.array([1, 2]))
     lines.append(f"  tolerating 1 or 2 failures: {ks[0]:,} or {ks[1]:,} requests")
     lines.append("  shadow mode at 10 requests/s fleet traffic, 5% mirrored:")

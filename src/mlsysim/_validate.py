@@ -702,6 +702,21 @@ def check(value: Any, param: Param, where: str) -> Any:
 _MISSING = object()
 
 
+def _python_scalar(result: Any) -> Any:
+    """A 0-d result as a Python scalar: ``np.float64`` magnitudes, ``np.int64``,
+    ``np.bool_`` and 0-d arrays become float/int/bool, so scalar calls give
+    plain Python values (records are built scalar-clean by ``broadcast``)."""
+    t = type(result)
+    if t is _Quantity:
+        m = result._magnitude
+        if isinstance(m, np.generic) or (type(m) is np.ndarray and m.ndim == 0):
+            return _make_quantity_fast(float(m), result._units)
+        return result
+    if isinstance(result, np.generic) or (t is np.ndarray and result.ndim == 0):
+        return result.item()
+    return result
+
+
 def validated(**declarations: Param) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a model so that each named argument is checked and converted.
 
@@ -778,7 +793,7 @@ def validated(**declarations: Param) -> Callable[[Callable[..., Any]], Callable[
                 else:
                     out[name] = decl.convert(v, where)
             out.update(values)
-            return fn(**out)
+            return _python_scalar(fn(**out))
 
         wrapper.__validators__ = dict(declarations)  # type: ignore[attr-defined]
         wrapper.__wrapped__ = fn  # type: ignore[attr-defined]

@@ -435,7 +435,7 @@ def young_interval(write_time, mtbf):
     <Quantity(30.98, 'minute')>
     """
     d = write_time.m / mtbf.m
-    if np.any(d > YOUNG_REGIME_LIMIT):
+    if np.any(d > YOUNG_REGIME_LIMIT * (1 + 1e-12)):  # rounding noise at the limit does not warn
         warnings.warn(
             f"young_interval(): write_time/mtbf = {np.max(d):.3g} exceeds {YOUNG_REGIME_LIMIT}; Young's "
             "first-order interval is more than 15% off the exact optimum there (use optimal_interval)",
@@ -502,7 +502,7 @@ def daly_interval(write_time, mtbf):
     <Quantity(1779.9, 'second')>
     """
     d = write_time.m / mtbf.m
-    if np.any(d > DALY_REGIME_LIMIT):
+    if np.any(d > DALY_REGIME_LIMIT * (1 + 1e-12)):  # rounding noise at the limit does not warn
         warnings.warn(
             f"daly_interval(): write_time/mtbf = {np.max(d):.3g} exceeds {DALY_REGIME_LIMIT}; Daly's "
             "estimate is more than 2% off the exact optimum there and becomes the cap M at 2M "

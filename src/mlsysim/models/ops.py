@@ -547,7 +547,7 @@ def canary_sample_size(confidence, failure_rate, allowed_failures=0):
     Examples
     --------
     95% confidence of catching a 1-in-1,000 failure:
-    ln(0.05)/ln(0.999) = 2994.73, so 2,995 requests.
+    ln(0.05)/ln(0.999) = 2994.23, so 2,995 requests.
 
     >>> canary_sample_size(0.95, 1e-3)
     2995
