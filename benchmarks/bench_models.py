@@ -57,7 +57,7 @@ def main() -> None:
     Wq, Tq, Dq, Mq, Rq = Q_(work, "s"), Q_(tau, "s"), Q_(write, "s"), Q_(mtbf, "s"), Q_(restart, "s")
 
     print(f"mlsysim {mlsysim.__version__}, numpy {np.__version__}, python {sys.version.split()[0]}")
-    print(f"\n1e6-point sweeps (goal: ratio <= 3)")
+    print("\n1e6-point sweeps (goal: ratio <= 3)")
 
     def np_expected_runtime():
         return work / tau * mtbf * np.exp(restart / mtbf) * np.expm1((tau + write) / mtbf)

@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from mlsysim import DomainError, Q_, UnitError, plot  # noqa: E402
+from mlsysim import DomainError, UnitError, plot  # noqa: E402
 from mlsysim.models import checkpoint, ops  # noqa: E402
 
 

@@ -1,10 +1,8 @@
 """The hypothesis strategies in mlsysim.testing."""
 
-import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from mlsysim import ureg
 from mlsysim.hardware import Accelerator, H100, Spec

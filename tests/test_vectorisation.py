@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlsysim import Q_, hardware, ureg
+from mlsysim import Q_, hardware
 from mlsysim._records import Record
 from mlsysim.models import checkpoint, metadata, ops, storage
 

@@ -22,7 +22,7 @@ def exporter(names: list[str]) -> Callable[[_T], _T]:
     """A decorator that appends the decorated definition's name to ``names`` (a module's ``__all__``)."""
 
     def export(obj: _T) -> _T:
-        name: Any = getattr(obj, "__name__")
+        name: Any = obj.__name__  # type: ignore[attr-defined]
         if name in names:
             raise ValueError(f"{name!r} exported twice")
         names.append(name)

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from .units import ureg
+from .units import quantity, ureg
 
 __all__ = ["Record", "broadcast", "scalar_or_array", "format_quantity", "format_as_given", "format_value", "table"]
 
@@ -158,7 +158,7 @@ def scalar_or_array(x: Any) -> Any:
     if isinstance(x, _Quantity):
         m = x.magnitude
         if (isinstance(m, np.ndarray) and m.ndim == 0) or isinstance(m, np.generic):
-            return _Quantity(float(m), x.units)
+            return quantity(float(m), x._units)
         return x
     if isinstance(x, np.ndarray) and x.ndim == 0:
         return x.item()
@@ -179,13 +179,16 @@ def broadcast(*values: Any) -> list[Any]:
     >>> b
     array([3., 3.])
     """
-    mags = [v.magnitude if isinstance(v, _Quantity) else v for v in values]
-    shape = np.broadcast_shapes(*(np.shape(m) for m in mags))
+    mags = [v._magnitude if isinstance(v, _Quantity) else v for v in values]
+    shapes = [getattr(m, "shape", ()) for m in mags]  # Python scalars and strings have none
+    if not any(shapes):  # all scalars: the common, cheap case of a scalar call
+        return [scalar_or_array(v) for v in values]
+    shape = np.broadcast_shapes(*shapes)
     out = []
     for v, m in zip(values, mags):
         b = np.broadcast_to(m, shape).copy() if shape else m
         if isinstance(v, _Quantity):
-            out.append(scalar_or_array(_Quantity(b, v.units)))
+            out.append(quantity(b, v._units))
         else:
             out.append(scalar_or_array(b) if shape == () else b)
     return out

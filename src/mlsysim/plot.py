@@ -188,7 +188,7 @@ def _waterfall(ax: Any, labels: Sequence[str], values: Sequence[float], unit: st
     """Bars that stack on the running total, then a total bar."""
     running = 0.0
     colors = ["tab:green"] + ["tab:red"] * (len(values) - 1)
-    for i, (label, v) in enumerate(zip(labels, values)):
+    for i, v in enumerate(values):
         ax.bar(i, v, bottom=running, color=colors[i], edgecolor="black")
         ax.text(i, running + v, f"{v:.3g}", ha="center", va="bottom", fontsize=8)
         running += v

@@ -33,11 +33,14 @@ False
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
+from typing import Any
 
+import numpy as np
 import pint
 
-__all__ = ["ureg", "Q_", "Quantity", "Unit", "information", "DIMENSIONS"]
+__all__ = ["ureg", "Q_", "Quantity", "Unit", "information", "DIMENSIONS", "quantity"]
 
 _EXTRA_DEFINITIONS = [
     # Operations counted by a FLOP rate: a dimension of its own.
@@ -79,6 +82,75 @@ ureg: pint.UnitRegistry = _make_registry()
 Q_ = ureg.Quantity
 Quantity = ureg.Quantity
 Unit = ureg.Unit
+
+_UnitsContainer = type(ureg.second._units)
+
+
+def _raw_quantity(magnitude: Any, units: Any) -> Any:
+    """A Quantity of ``ureg`` built without pint's general-purpose constructor.
+
+    ``magnitude`` must be a float or an ndarray and ``units`` a pint
+    ``UnitsContainer``: exactly what ``Quantity.__new__`` would store for
+    them.  Checked against the regular constructor at import (below).
+    """
+    q = object.__new__(Quantity)
+    q._magnitude = magnitude
+    q._units = units
+    return q
+
+
+def _fast_construction_works() -> bool:
+    try:
+        units = ureg.Unit("B/s")._units
+        fast, slow = _raw_quantity(2.5, units), Quantity(2.5, units)
+        return (fast == slow and fast.units == slow.units and fast.to("GB/s").m == slow.to("GB/s").m
+                and vars(fast) == vars(slow))
+    except Exception:  # pragma: no cover - depends on pint internals
+        return False
+
+
+if not _fast_construction_works():  # pragma: no cover
+    def _raw_quantity(magnitude: Any, units: Any) -> Any:  # noqa: F811
+        return Quantity(magnitude, units)
+
+
+@functools.lru_cache(maxsize=256)
+def _units_of(unit: str) -> Any:
+    return ureg.parse_units(unit)._units
+
+
+def quantity(magnitude: Any, unit: Any) -> Any:
+    """``Quantity(magnitude, unit)``, fast, with 0-d magnitudes as Python floats.
+
+    Models build their results with it: pint's constructor costs ~2-5 us per
+    call (parsing the unit string each time), this one a fraction of a
+    microsecond.  ``unit`` is a unit string (parsed once and cached), a
+    :class:`Unit` or a ``UnitsContainer``; ``magnitude`` a number or an
+    ndarray (anything else goes through pint's constructor).
+
+    >>> quantity(2.0, "s")
+    <Quantity(2.0, 'second')>
+    """
+    if isinstance(unit, str):
+        units = _units_of(unit)
+    elif isinstance(unit, _UnitsContainer):
+        units = unit
+    else:
+        units = getattr(unit, "_units", None)
+        if units is None:
+            return Quantity(magnitude, unit)
+    t = type(magnitude)
+    if t is float:
+        return _raw_quantity(magnitude, units)
+    if t is np.ndarray:
+        if magnitude.ndim == 0:
+            return _raw_quantity(float(magnitude), units) if magnitude.dtype.kind == "f" else Quantity(
+                magnitude.item(), units)
+        return _raw_quantity(magnitude, units)
+    if isinstance(magnitude, np.floating):
+        return _raw_quantity(float(magnitude), units)
+    return Quantity(magnitude, units)
+
 
 #: The information dimension (bits and bytes).
 information = ureg.bit.dimensionality

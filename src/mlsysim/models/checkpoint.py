@@ -56,7 +56,6 @@ from .._validate import (
     Count,
     Fraction,
     Instance,
-    Number,
     Optional,
     Power,
     Rate,
@@ -67,7 +66,7 @@ from .._validate import (
 )
 from ..errors import DomainError, RegimeWarning
 from ..hardware import FERAM_MCU, Microcontroller
-from ..units import Q_
+from ..units import quantity
 
 __all__: list[str] = []
 export = exporter(__all__)
@@ -83,7 +82,7 @@ DALY_REGIME_LIMIT = 1.0
 
 def _s(m: Any) -> Any:
     """A magnitude in seconds as a Quantity (0-d arrays become scalars)."""
-    return scalar_or_array(Q_(m, "s"))
+    return scalar_or_array(quantity(m, "s"))
 
 
 def _plain(x: Any) -> Any:
@@ -895,7 +894,7 @@ def waste_breakdown(work, interval, write_time, mtbf, restart_time="0 s", segmen
     else:
         whole = np.floor(work.m / interval.m)
         count = whole + (work.m - whole * interval.m > 1e-9 * interval.m)
-    q = [Q_(np.asarray(v, dtype=float), "s") for v in (useful, ckpt, rework, restart, total)]
+    q = [quantity(np.asarray(v, dtype=float), "s") for v in (useful, ckpt, rework, restart, total)]
     fields = broadcast(*q, np.asarray(waste, float), np.asarray(failures, float), np.asarray(count, float))
     return WasteBreakdown(*fields)
 
@@ -1071,9 +1070,9 @@ def checkpoint_storm(state_size, nodes, node_bandwidth, storage_bandwidth, group
     fit = np.maximum(1.0, np.floor(big_b / b))  # writers the storage can feed at full link speed
     needed = np.minimum(np.ceil(n / fit), n)
     bottleneck = np.where(b * large > big_b, "shared storage", "node link")
-    fields = broadcast(Q_(n * size + 0.0 * g, "B"), Q_(demand, "B/s"), Q_(big_b + 0.0 * demand, "B/s"),
+    fields = broadcast(quantity(n * size + 0.0 * g, "B"), quantity(demand, "B/s"), quantity(big_b + 0.0 * demand, "B/s"),
                        np.asarray(demand / big_b, float), np.asarray(demand > big_b),
-                       Q_(per_node, "B/s"), Q_(group_time(large), "s"), Q_(window, "s"),
+                       quantity(per_node, "B/s"), quantity(group_time(large), "s"), quantity(window, "s"),
                        np.asarray(needed + 0.0 * g, float), bottleneck)
     return CheckpointStorm(*fields)
 
@@ -1210,9 +1209,9 @@ def checkpoint_plan(state_size, mtbf, write_bandwidth, drain_bandwidth=None, res
     else:
         feasible = np.asarray(True)
     mode = np.where(np.asarray(asynchronous), "asynchronous", "blocking")
-    fields = broadcast(mode, Q_(delta, "s"), Q_(drain + 0.0 * delta, "s"), Q_(opt, "s"), Q_(tau, "s"),
+    fields = broadcast(mode, quantity(delta, "s"), quantity(drain + 0.0 * delta, "s"), quantity(opt, "s"), quantity(tau, "s"),
                        np.where(drain > opt, "drain", "failures"), np.asarray(waste, float),
-                       Q_(need + 0.0 * delta, "B"), feasible, np.where(feasible, "none", "staging buffer"))
+                       quantity(need + 0.0 * delta, "B"), feasible, np.where(feasible, "none", "staging buffer"))
     return CheckpointPlan(*fields)
 
 
@@ -1367,7 +1366,7 @@ def sdc_detection(compute_time, checked_bytes, hash_bandwidth, deadline=None):
     else:
         hash_ok = np.asarray(dmr + hashing <= deadline.m)
         dmr_ok = np.asarray(2.0 * dmr + 0.0 * hashing <= deadline.m)
-    fields = broadcast(Q_(dmr + 0.0 * hashing, "s"), Q_(hashing + 0.0 * dmr, "s"), ratio, ratio >= 10.0,
+    fields = broadcast(quantity(dmr + 0.0 * hashing, "s"), quantity(hashing + 0.0 * dmr, "s"), ratio, ratio >= 10.0,
                        np.where(ratio > 1.0, "hash", "dmr"), hash_ok, dmr_ok)
     return SdcDetection(*fields)
 
@@ -1454,7 +1453,7 @@ def incremental_checkpoint(state_size, dirty_fraction, bandwidth, target="100 ms
     t = lat + dirty_fraction * s / b
     full = lat + s / b + 0.0 * t
     fmax = np.clip((target.m - lat) * b / s, 0.0, 1.0)
-    fields = broadcast(Q_(t, "s"), Q_(full, "s"), np.asarray(t <= target.m), Q_(target.m - t, "s"),
+    fields = broadcast(quantity(t, "s"), quantity(full, "s"), np.asarray(t <= target.m), quantity(target.m - t, "s"),
                        np.asarray(fmax + 0.0 * t, float))
     return IncrementalCheckpoint(*fields)
 
@@ -1517,7 +1516,7 @@ def holdup_energy(capacitance, start_voltage, cutoff_voltage, efficiency=1.0):
     """
     _check_voltages("holdup_energy", start_voltage, cutoff_voltage)
     v1, v2 = start_voltage.m, cutoff_voltage.m
-    return scalar_or_array(Q_(efficiency * capacitance.m * (v1 * v1 - v2 * v2) / 2.0, "J"))
+    return scalar_or_array(quantity(efficiency * capacitance.m * (v1 * v1 - v2 * v2) / 2.0, "J"))
 
 
 @attrs.frozen
@@ -1649,6 +1648,6 @@ def brownout_save(state_size, capacitance, start_voltage, cutoff_voltage, mcu=FE
         margin = np.asarray(have / need, dtype=float)
         cmin = np.asarray(need / swing, dtype=float)
     limiting = np.where(~fits, "nvm capacity", np.where(enough, "none", "energy"))
-    fields = broadcast(Q_(t + 0.0 * have, "s"), Q_(need + 0.0 * have, "J"), Q_(have + 0.0 * need, "J"),
-                       Q_(have / p + 0.0 * need, "s"), margin, enough & fits, Q_(cmin, "F"), limiting)
+    fields = broadcast(quantity(t + 0.0 * have, "s"), quantity(need + 0.0 * have, "J"), quantity(have + 0.0 * need, "J"),
+                       quantity(have / p + 0.0 * need, "s"), margin, enough & fits, quantity(cmin, "F"), limiting)
     return BrownoutSave(*fields)

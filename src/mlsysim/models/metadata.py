@@ -50,12 +50,12 @@ from .._export import exporter
 from .._records import Record, broadcast, scalar_or_array
 from .._validate import Bandwidth, Choice, Count, Fraction, Instance, Number, Optional, Rate, validated
 from ..hardware.specs import MetadataServer, ObjectStore
-from ..units import ureg
+from ..units import quantity, ureg
 
 __all__: list[str] = []
 export = exporter(__all__)
 
-_Q = ureg.Quantity
+_Q = quantity  # fast Quantity(magnitude, unit) for results
 _PER_SECOND = ureg.Unit("1/s")
 _SECOND = ureg.Unit("s")
 

@@ -39,12 +39,12 @@ from .._export import exporter
 from .._records import Record, broadcast, scalar_or_array
 from .._validate import Count, Fraction, MoneyRate, Number, Probability, Rate, Time, validated
 from ..errors import DomainError, RegimeWarning
-from ..units import ureg
+from ..units import quantity, ureg
 
 __all__: list[str] = []
 export = exporter(__all__)
 
-_Q = ureg.Quantity
+_Q = quantity  # fast Quantity(magnitude, unit) for results
 _USD_PER_S = ureg.Unit("USD/s")
 _SECOND = ureg.Unit("s")
 

@@ -46,12 +46,12 @@ from .._validate import (
 )
 from ..errors import DomainError, UnitError
 from ..hardware import UFS_31, StorageDevice, StorageServer
-from ..units import ureg
+from ..units import quantity, ureg
 
 __all__: list[str] = []
 export = exporter(__all__)
 
-_Q = ureg.Quantity
+_Q = quantity  # fast Quantity(magnitude, unit) for results
 _S = ureg.Unit("s")
 _B = ureg.Unit("B")
 _BPS = ureg.Unit("B/s")
