@@ -30,7 +30,8 @@ def test_seed_fleet_16384_gpus_with_4_hour_mtbf():
     assert p_gpu == pytest.approx(np.exp(-24 / 65536), rel=1e-15)
     assert ck.fleet_survival(p_gpu, 16384) == pytest.approx(0.0024787521767, rel=1e-9)
     # the same from the fleet MTBF directly: 1 - P(failure in 24 h at M = 4 h)
-    assert 1 - ck.failure_probability("4 h", "24 h") == pytest.approx(0.0024787521767, rel=1e-9)
+    survival = 1 - ck.failure_probability("4 h", "24 h")
+    assert survival == pytest.approx(0.0024787521767, rel=1e-9)
     # 30 days = 720 h -> 180 expected failures
     assert ck.expected_failures("4 h", "30 day") == pytest.approx(180.0)
 
