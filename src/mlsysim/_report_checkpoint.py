@@ -45,8 +45,9 @@ def checkpoint_section() -> str:
     add(f"  P(no failure in a 24 h day): one GPU {p_gpu:.6f}; the fleet P_node^N = "
         f"{ck.fleet_survival(p_gpu, GPUS):.5f} (= e^-6)")
     add(f"  expected failures in a 30-day run: {ck.expected_failures(FLEET_MTBF, '30 day'):.0f}")
-    add("  checkpoint interval at M = 4 h (restart-independent):")
-    add(f"    {'write time':>10} {'Young':>10} {'Daly':>10} {'exact':>10} {'waste at exact':>15}")
+    add("  checkpoint interval at M = 4 h (the optimum does not depend on the restart time;")
+    add("  the waste column assumes an instant restart, R = 0):")
+    add(f"    {'write time':>10} {'Young':>10} {'Daly':>10} {'exact':>10} {'waste (R = 0)':>15}")
     for minutes in (1, 5, 15):
         delta = Q_(minutes, "min")
         young = ck.young_interval(delta, FLEET_MTBF)

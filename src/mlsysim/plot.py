@@ -133,15 +133,18 @@ def iops_throughput_curve(devices: Sequence[Any] | None = None, block_sizes: Seq
     styles = ["-", "--", ":", "-."]
     colors = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown"]
     for i, dev in enumerate(devices):
+        color = colors[i % len(colors)]
         for j, block in enumerate(block_sizes):
             tput = storage.device_throughput(dev, block, qd).to("MB/s").m
-            ax.plot(qd, tput, color=colors[i % len(colors)], ls=styles[j % len(styles)], marker="o", ms=3,
-                    label=f"{dev.name}, {block if isinstance(block, str) else f'{block:~P}'}")
+            ax.plot(qd, tput, color=color, ls=styles[j % len(styles)], marker="o", ms=3,
+                    label=f"{dev.name}, random {block if isinstance(block, str) else f'{block:~P}'}")
+        stream = storage.device_throughput(dev, block_sizes[-1], access="sequential").to("MB/s").m
+        ax.axhline(stream, color=color, ls="-.", lw=0.8, alpha=0.7, label=f"{dev.name}, sequential stream")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.set_xlabel("queue depth (outstanding reads)")
     ax.set_ylabel("read throughput [MB/s]")
-    ax.set_title("IOPS vs throughput: small random reads vs large sequential reads")
+    ax.set_title("IOPS vs throughput: random reads by block size vs the sequential stream")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7)
     return fig

@@ -520,6 +520,28 @@ def test_overflow_is_inf_not_nan():
     assert ck.optimal_interval("1e6 s", "1 s").m == pytest.approx(1.0)  # the limit tau -> M
 
 
+@pytest.mark.parametrize("interval", ["700 h", "1000 h", "1e9 h"])
+def test_whole_segments_longer_than_the_job_are_one_short_segment(interval):
+    # work 1 h < interval: the whole job is one segment of 1 h, so
+    # E = M expm1((W + delta)/M) = 1 h x (e - 1) = 6185.81 s, whatever the interval.
+    expected = 3600 * np.expm1(1.0)
+    assert ck.expected_runtime("1 h", interval, "0 s", "1 h", segments="whole").to("s").m == pytest.approx(
+        expected, rel=1e-12)
+    w = ck.waste_breakdown("1 h", interval, "0 s", "1 h", segments="whole")
+    assert w.total.to("s").m == pytest.approx(expected, rel=1e-12)
+    assert np.isfinite(w.waste_fraction)
+
+
+def test_brownout_without_voltage_swing_needs_infinite_capacitance():
+    # start == cutoff: the capacitor delivers no energy, so no capacitance is enough
+    r = ck.brownout_save("8 KiB", "10 uF", "1.8 V", "1.8 V")
+    assert r.feasible is False
+    assert r.energy_available.to("J").m == 0.0
+    assert np.isinf(r.min_capacitance.to("F").m)
+    vec = ck.brownout_save("8 KiB", "10 uF", Q_(np.array([1.8, 3.0]), "V"), "1.8 V")
+    assert np.isinf(vec.min_capacitance.to("F").m[0]) and vec.feasible.tolist() == [False, True]
+
+
 # ============================================================ bad input
 
 BAD = [

@@ -64,7 +64,8 @@ def test_data_gravity_seed_figures():
         (NVME_GEN4, "4 KiB", 32, 32 * 4096 / 85e-6),  # Little: 1.542 GB/s (below 4.096 GB/s IOPS ceiling)
         (NVME_GEN4, "4 KiB", 256, 1e6 * 4096),        # IOPS ceiling: 1e6 x 4,096 B = 4.096 GB/s
         (NVME_GEN4, "1 MiB", 1, 7e9),                 # sequential ceiling 7,000 MB/s
-        (HDD, "4 KiB", 1, 152 * 4096),                # IOPS 152 x 4,096 = 622.6 kB/s < 4,096/4.16 ms = 984.6 kB/s
+        (HDD, "4 KiB", 1, 4096 / 12.36e-3),           # QD1: 4,096 B / (8.2 ms seek + 4.16 ms) = 331.4 kB/s < IOPS 622.6 kB/s
+        (HDD, "4 KiB", 16, 152 * 4096),               # QD16: 16 x 331.4 kB/s > IOPS 152 x 4,096 = 622.6 kB/s
         (UFS_31, "4 KiB", 1, 4096 / 100e-6),          # 40.96 MB/s
     ],
 )
@@ -572,3 +573,18 @@ def test_report_section_has_the_seed_figures():
     for figure in ("4,000 s", "4,000 USD", "move compute", "10.24 GB/s", "672 GB/s", "400 GB/s", "145x",
                    "2.048 s", "download link"):
         assert figure in text, figure
+
+
+def test_sequential_access_reaches_the_rated_stream_rate():
+    # A disk's random IOPS (152, seek-bound) caps scattered 1 MiB reads at 152 x 1,048,576 B = 159.4 MB/s;
+    # a sequential stream of the same blocks reads at the rated 270 MB/s whatever the queue depth.
+    random = S.device_throughput(HDD, "1 MiB", 32)
+    assert random.to("B/s").m == pytest.approx(152 * 1_048_576)
+    seq = S.device_throughput(HDD, "1 MiB", Q_(np.array([1.0, 32.0]), ""), access="sequential")
+    np.testing.assert_allclose(seq.to("MB/s").m, [270.0, 270.0])
+    assert S.device_throughput(NVME_GEN4, "4 KiB", access="sequential").to("MB/s").m == 7000
+
+
+def test_access_must_be_random_or_sequential():
+    with pytest.raises(DomainError, match="'access'"):
+        S.device_throughput(HDD, "1 MiB", access="streaming")

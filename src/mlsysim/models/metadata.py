@@ -645,7 +645,8 @@ def _erlang_c(a: Any, c: Any) -> Any:
         b = np.exp(_log_poisson_pmf(c, a)) / gammaincc(c + 1.0, a)
         rho = a / c
         wait = np.divide(b, (c - a) / c + rho * b)
-    return np.where(a < c, wait, 1.0)
+    # c = 1 is M/M/1, where C = rho exactly: skip the rounding of the general form.
+    return np.where(a < c, np.where(c == 1.0, a, wait), 1.0)
 
 
 @export

@@ -30,6 +30,7 @@ from .._export import exporter
 from .._records import Record, broadcast
 from .._validate import (
     Bandwidth,
+    Choice,
     Count,
     Dimensioned,
     Instance,
@@ -349,8 +350,9 @@ def data_gravity(dataset_size, link_bandwidth, training_time, egress_price, comp
 
 @export
 @validated(device=Instance(StorageDevice), block_size=Size(positive=True),
-           queue_depth=_positive_count("a positive number of outstanding requests"))
-def device_throughput(device, block_size, queue_depth=1):
+           queue_depth=_positive_count("a positive number of outstanding requests"),
+           access=Choice("random", "sequential"))
+def device_throughput(device, block_size, queue_depth=1, access="random"):
     r"""Read throughput of a storage device for a block size and a queue depth.
 
     .. math::
@@ -368,6 +370,14 @@ def device_throughput(device, block_size, queue_depth=1):
         Bytes per request (``"4 KiB"`` random, ``"1 MiB"`` streaming).
     queue_depth : float or ndarray
         Requests in flight (``>0``; an average, so it may be fractional).
+    access : {"random", "sequential"}, optional
+        ``"random"`` (default) is the formula above, every request paying a
+        random access (for a disk: a seek and half a rotation).
+        ``"sequential"``: consecutive blocks of one stream, read ahead by the
+        device, so neither the random-IOPS nor the random-latency ceiling
+        applies and :math:`X = B_\text{seq}`.  This matters for disks, whose
+        random IOPS (seek-bound) would otherwise cap a 1 MiB stream far below
+        the rated sequential rate.
 
     Returns
     -------
@@ -406,8 +416,19 @@ def device_throughput(device, block_size, queue_depth=1):
     (48.2, 7.0)
     >>> round(device_throughput(NVME_GEN4, "4 KiB", 256).to("GB/s").m, 3)   # the IOPS ceiling
     4.096
+
+    A hard disk streams at its rated rate but reads scattered 1 MiB blocks at
+    its seek-bound IOPS (152 x 1 MiB = 159 MB/s):
+
+    >>> from mlsysim.hardware import HDD
+    >>> round(device_throughput(HDD, "1 MiB", 32).to("MB/s").m, 1)
+    159.4
+    >>> round(device_throughput(HDD, "1 MiB", access="sequential").to("MB/s").m, 1)
+    270.0
     """
     seq, iops, latency = _device_numbers(device)
+    if access == "sequential":
+        return _q(seq + 0.0 * block_size.m * queue_depth, _BPS)
     return _q(_access_bound(seq, iops, block_size.m, queue_depth, latency), _BPS)
 
 
@@ -611,6 +632,11 @@ def input_pipeline(accelerators, batch_bytes, compute_time, storage_bandwidth, a
         compute nodes' ports, 16 x 200 Gbit/s); None for no network limit.
     overlap : bool or ndarray of bool
         The loader reads the next batch while the accelerator computes.
+        Without overlap every step pays ``compute + io`` even when storage
+        keeps up, so utilization is below 1 while ``bottleneck`` stays
+        ``"compute"``: the bottleneck names the slowest *rate*
+        (supply against demand), and the serial I/O time is the cost of
+        not overlapping, not a bandwidth limit.
 
     Returns
     -------
