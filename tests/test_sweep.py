@@ -86,3 +86,23 @@ def test_no_axes_is_a_single_point():
     s = mlsysim.sweep(root, a="2 min", b="4 h")
     assert s.axes == () and s.shape == ()
     assert len(s.to_dataframe()) == 1
+
+
+def test_sweep_with_record_models_and_dataframe():
+    from mlsysim.models import checkpoint, storage
+
+    s = mlsysim.sweep(checkpoint.waste_breakdown, work="30 day", interval=Q_([10.0, 45.0, 240.0], "min"),
+                      write_time="5 min", mtbf=Q_([2.0, 4.0], "h"), restart_time="10 min")
+    assert s.shape == (3, 2)
+    # grid point (1, 1) is the scalar call: 45 min interval, 4 h MTBF
+    one = checkpoint.waste_breakdown("30 day", "45 min", "5 min", "4 h", "10 min")
+    assert s.result.total[1, 1].to("day").m == pytest.approx(one.total.to("day").m, rel=1e-12)
+    df = s.to_dataframe()
+    assert len(df) == 6 and "waste_fraction" in df and "total [s]" in df
+
+    p = mlsysim.sweep(storage.input_pipeline, accelerators=[128, 1024, 4096], batch_bytes="4 MB",
+                      compute_time="50 ms", storage_bandwidth="672 GB/s", network_bandwidth="400 GB/s")
+    # demand = N x 4 MB / 50 ms = N x 80 MB/s: 10.24, 81.92, 327.68 GB/s, all under 400 GB/s -> compute-bound
+    assert p.result.bottleneck.tolist() == ["compute", "compute", "compute"]
+    np.testing.assert_allclose(p.result.demand.to("GB/s").m, [10.24, 81.92, 327.68])
+    assert list(p.to_dataframe()["bottleneck"]) == ["compute"] * 3
