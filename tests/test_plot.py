@@ -86,3 +86,18 @@ def test_waterfall_bars_sum_to_total():
     assert sum(b.get_height() for b in parts) == pytest.approx(total.get_height())
     w = checkpoint.waste_breakdown("30 day", "45 min", "5 min", "4 h", "10 min")
     assert total.get_height() == pytest.approx(w.total.to("h").m)
+
+
+def test_missing_matplotlib_says_which_extra(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name == "matplotlib" or name.startswith("matplotlib."):
+            raise ImportError("No module named 'matplotlib'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    with pytest.raises(ImportError, match=r"mlsysim\[plot\]"):
+        plot.ops_break_even()

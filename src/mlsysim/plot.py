@@ -29,7 +29,10 @@ _Q = ureg.Quantity
 
 
 def _pyplot() -> Any:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError as exc:  # the plot extra is not installed
+        raise ImportError("mlsysim.plot needs matplotlib: pip install 'mlsysim[plot]'") from exc
 
     if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "ps", "cairo") and not _interactive():
         matplotlib.use("Agg")
