@@ -45,6 +45,7 @@ import numpy as np
 import pint
 
 from .errors import DomainError, UnitError
+from ._records import scalar_or_array
 from .units import DIMENSIONS, _raw_quantity, ureg
 
 __all__ = [
@@ -78,7 +79,6 @@ _Quantity = ureg.Quantity
 _dimensionality_of = ureg._get_dimensionality
 
 
-_make_quantity_fast = _raw_quantity  # checked against pint's constructor in mlsysim.units
 
 #: Canonical unit of each dimension: what a validated argument arrives in.
 CANONICAL: dict[str, str] = {
@@ -211,7 +211,7 @@ def parse_quantity(text: str, where: str = "") -> Any:
         raise UnitError(
             f"{prefix}cannot parse {text!r} as a quantity ({exc}){_suggest_unit(text, exc)}"
         ) from None
-    return _make_quantity_fast(magnitude, units)
+    return _raw_quantity(magnitude, units)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -417,12 +417,12 @@ class Dimensioned(Param):
         _check_values(m, where, self._expected, positive=self.positive, nonnegative=self.nonnegative,
                       inf_ok=self.inf_ok, unit=value._units)
         if not self.canonical:
-            return value if value._magnitude is m else _make_quantity_fast(m, units)
+            return value if value._magnitude is m else _raw_quantity(m, units)
         if factor != 1.0:
             m = m * factor
         elif units == self._unit_container and value._magnitude is m:
             return value
-        return _make_quantity_fast(m, self._unit_container)
+        return _raw_quantity(m, self._unit_container)
 
     def _coerce(self, value: Any, where: str) -> Any:
         if isinstance(value, str):
@@ -674,21 +674,6 @@ def check(value: Any, param: Param, where: str) -> Any:
 _MISSING = object()
 
 
-def _python_scalar(result: Any) -> Any:
-    """A 0-d result as a Python scalar: ``np.float64`` magnitudes, ``np.int64``,
-    ``np.bool_`` and 0-d arrays become float/int/bool, so scalar calls give
-    plain Python values (records are built scalar-clean by ``broadcast``)."""
-    t = type(result)
-    if t is _Quantity:
-        m = result._magnitude
-        if isinstance(m, np.generic) or (type(m) is np.ndarray and m.ndim == 0):
-            return _make_quantity_fast(float(m), result._units)
-        return result
-    if isinstance(result, np.generic) or (t is np.ndarray and result.ndim == 0):
-        return result.item()
-    return result
-
-
 def validated(**declarations: Param) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a model so that each named argument is checked and converted.
 
@@ -765,7 +750,7 @@ def validated(**declarations: Param) -> Callable[[Callable[..., Any]], Callable[
                 else:
                     out[name] = decl.convert(v, where)
             out.update(values)
-            return _python_scalar(fn(**out))
+            return scalar_or_array(fn(**out))  # 0-d results as Python scalars
 
         wrapper.__validators__ = dict(declarations)  # type: ignore[attr-defined]
         wrapper.__wrapped__ = fn  # type: ignore[attr-defined]

@@ -82,7 +82,7 @@ DALY_REGIME_LIMIT = 1.0
 
 def _s(m: Any) -> Any:
     """A magnitude in seconds as a Quantity (0-d arrays become scalars)."""
-    return scalar_or_array(quantity(m, "s"))
+    return quantity(m, "s")  # 0-d magnitudes come back as Python floats
 
 
 def _plain(x: Any) -> Any:

@@ -88,9 +88,7 @@ def _PriceBandwidth(**kw: Any) -> Dimensioned:  # noqa: N802 - declarations read
     return Dimensioned("price per bandwidth", **kw)
 
 
-def _q(m: Any, unit: Any) -> Any:
-    """A Quantity whose 0-d magnitude is a Python float (arrays unchanged)."""
-    return _Q(float(m) if np.ndim(m) == 0 else m, unit)
+_q = quantity  # 0-d magnitudes come back as Python floats
 
 
 def _f(x: Any) -> Any:
