@@ -6,7 +6,8 @@ import pytest
 
 import mlsysim
 from mlsysim import Q_, UnitError
-from mlsysim._records import Record, broadcast
+from mlsysim._arrays import broadcast
+from mlsysim._records import Record
 from mlsysim._validate import Count, Fraction, Time, validated
 
 

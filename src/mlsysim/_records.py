@@ -1,203 +1,84 @@
-"""Result records and the human formatting of quantities.
+"""Result records: frozen attrs classes that print as tables and broadcast.
 
 A model that returns several values returns a frozen attrs class deriving from
-:class:`Record`.  Its fields are Quantities of :data:`mlsysim.ureg`, or numpy
-arrays of bool/str/float for flags, names and fractions.  A record:
+:class:`Record`, built by field name with :meth:`Record.build`.  Its fields are
+Quantities of :data:`mlsysim.ureg`, or numpy arrays of bool/str/float for flags,
+names and fractions.  A record:
 
 * prints as an aligned two-column table with units (``str(record)``);
 * indexes like the arrays it holds (``record[3]``, ``record[:, 0]``), so a
   broadcast result can be compared with element-wise calls;
 * converts to plain data with :meth:`Record.as_dict` for JSON or pandas.
 
-This module sits at the bottom layer (models import it); :mod:`mlsysim.fmt`
-re-exports the formatting for users.
+A field may declare its unit with :func:`unit_field`; :meth:`Record.build` then
+accepts a bare magnitude for it, so model bodies work on magnitudes and units
+are attached by name, never by position.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import attrs
 import numpy as np
 
+from ._arrays import broadcast, scalar_or_array
+from .fmt import format_value, table
 from .units import quantity, ureg
 
-__all__ = ["Record", "broadcast", "scalar_or_array", "format_quantity", "format_as_given", "format_value", "table"]
+__all__ = ["Record", "unit_field"]
 
 _Quantity = ureg.Quantity
-
-# Human-friendly unit ladders, smallest first: the largest unit whose value is >= 1 is used.
-_LADDERS: dict[Any, tuple[str, ...]] = {
-    ureg.second.dimensionality: ("ns", "µs", "ms", "s", "min", "h", "day", "year"),
-    ureg.byte.dimensionality: ("B", "kB", "MB", "GB", "TB", "PB", "EB"),
-    (ureg.byte / ureg.second).dimensionality: ("B/s", "kB/s", "MB/s", "GB/s", "TB/s", "PB/s"),
-    (1 / ureg.second).dimensionality: ("1/s",),
-    ureg.USD.dimensionality: ("USD",),
-    (ureg.USD / ureg.second).dimensionality: ("USD/year",),
-    (ureg.USD / ureg.byte).dimensionality: ("USD/GB",),
-    ureg.watt.dimensionality: ("µW", "mW", "W", "kW", "MW"),
-    ureg.joule.dimensionality: ("nJ", "µJ", "mJ", "J", "kJ", "MJ"),
-    (ureg.FLOP / ureg.second).dimensionality: ("FLOP/s", "GFLOP/s", "TFLOP/s", "PFLOP/s", "EFLOP/s"),
-}
+_UNIT = "mlsysim_unit"
 
 
-def _number(x: float) -> str:
-    """Four significant figures, thousands separators for large whole values."""
-    if x != x or x in (float("inf"), float("-inf")):
-        return str(x)
-    ax = abs(x)
-    if ax >= 1e4 and ax < 1e15:
-        if abs(x - round(x)) < 1e-9 * ax or ax >= 1e6:
-            return f"{x:,.0f}"
-        return f"{x:,.1f}"
-    if ax != 0 and (ax < 1e-3 or ax >= 1e15):
-        return f"{x:.4g}"
-    return f"{x:.4g}"
+def unit_field(unit: str) -> Any:
+    """An attrs field whose value is a Quantity in ``unit`` (``Record.build`` attaches it)."""
+    return attrs.field(metadata={_UNIT: ureg.Unit(unit)})
 
 
-def _pick_unit(q: Any) -> Any:
-    ladder = _LADDERS.get(q.dimensionality)
-    if ladder is None:
-        try:
-            return q.to_compact()
-        except Exception:  # pragma: no cover - to_compact on odd units
-            return q
-    mags = np.abs(np.asarray(q.m_as(ladder[0]), dtype=float))
-    finite = mags[np.isfinite(mags) & (mags > 0)]
-    ref = float(np.median(finite)) if finite.size else 0.0
-    chosen = "s" if (ref == 0 and "s" in ladder) else ladder[0]
-    for unit in ladder:
-        if ref >= float(ureg.Quantity(1.0, unit).m_as(ladder[0])):
-            chosen = unit
-    return q.to(chosen)
-
-
-_UNIT_WORDS = ((re.compile(r"\ba\b"), "year"), (re.compile(r"\bd\b"), "day"))
-
-
-def _unit_text(units: Any) -> str:
-    """pint's short unit symbol with the cryptic ones spelled out ('a' -> 'year', 'd' -> 'day')."""
-    text = f"{units:~P}"
-    for pattern, word in _UNIT_WORDS:
-        text = pattern.sub(word, text)
-    return text
-
-
-def format_quantity(q: Any) -> str:
-    """Format a Quantity in a human unit with four significant figures.
-
-    >>> from mlsysim import Q_
-    >>> format_quantity(Q_(5400, "s"))
-    '1.5 h'
-    >>> format_quantity(Q_(672e9, "B/s"))
-    '672 GB/s'
-    """
-    q = _pick_unit(q)
-    m = q.magnitude
-    unit = _unit_text(q.units)
-    if np.ndim(m) == 0:
-        return f"{_number(float(m))} {unit}".rstrip()
-    return f"{_array_text(np.asarray(m, dtype=float))} {unit}".rstrip()
-
-
-def format_as_given(q: Any) -> str:
-    """Format a Quantity in the unit it carries (as a datasheet prints it).
-
-    >>> from mlsysim import Q_
-    >>> format_as_given(Q_("8 KiB"))
-    '8 KiB'
-    """
-    m = q.magnitude
-    unit = _unit_text(q.units)
-    if np.ndim(m) == 0:
-        return f"{_number(float(m))} {unit}".rstrip()
-    return f"{_array_text(np.asarray(m, dtype=float))} {unit}".rstrip()
-
-
-def _array_text(a: np.ndarray) -> str:
-    if a.size <= 6:
-        return "[" + ", ".join(_number(float(x)) for x in a.ravel()) + "]" + (
-            f" shape {a.shape}" if a.ndim > 1 else "")
-    return f"[{_number(float(np.min(a)))} .. {_number(float(np.max(a)))}] shape {a.shape}"
-
-
-def format_value(v: Any) -> str:
-    """Format a field value: Quantity, number, bool, string or array of them."""
-    if isinstance(v, _Quantity):
-        return format_quantity(v)
-    if isinstance(v, (bool, np.bool_, str)):
+def _as_text(v: Any) -> Any:
+    """Arrays of names as numpy str arrays, scalars as ``str``."""
+    if isinstance(v, np.ndarray) and v.dtype.kind in "US":
+        return v.astype(str)
+    if isinstance(v, np.str_):
         return str(v)
-    if isinstance(v, np.ndarray):
-        if v.dtype.kind in "fiu":
-            return _array_text(v.astype(float)) if v.ndim else _number(float(v))
-        if v.size <= 6:
-            return str(v.tolist())
-        return f"{v.dtype.kind}-array shape {v.shape}"
-    if isinstance(v, (int, float, np.number)):
-        return _number(float(v))
-    if isinstance(v, Record):
-        return type(v).__name__
-    return str(v)
-
-
-def table(rows: list[tuple[str, str]], title: str | None = None) -> str:
-    """An aligned two-column text table."""
-    width = max((len(k) for k, _ in rows), default=0)
-    lines = [title] if title else []
-    lines += [f"  {k.ljust(width)}  {v}" for k, v in rows]
-    return "\n".join(lines)
-
-
-def scalar_or_array(x: Any) -> Any:
-    """A 0-d result as a Python scalar (or scalar Quantity), anything else unchanged.
-
-    Models call this on record fields so that scalar inputs give scalar fields
-    (``bottleneck == "storage"``) and array inputs give arrays.
-    """
-    if isinstance(x, _Quantity):
-        m = x.magnitude
-        if (isinstance(m, np.ndarray) and m.ndim == 0) or isinstance(m, np.generic):
-            return quantity(float(m), x._units)
-        return x
-    if isinstance(x, np.ndarray) and x.ndim == 0:
-        return x.item()
-    if isinstance(x, np.generic):
-        return x.item()
-    return x
-
-
-def broadcast(*values: Any) -> list[Any]:
-    """Broadcast Quantities and arrays to their common shape (0-d become scalars).
-
-    Use it when building a record so every field has the broadcast shape of
-    the inputs, as the functions that make records promise.
-
-    >>> from mlsysim import Q_
-    >>> import numpy as np
-    >>> a, b = broadcast(Q_(np.array([1.0, 2.0]), "s"), 3.0)
-    >>> b
-    array([3., 3.])
-    """
-    mags = [v._magnitude if isinstance(v, _Quantity) else v for v in values]
-    shapes = [getattr(m, "shape", ()) for m in mags]  # Python scalars and strings have none
-    if not any(shapes):  # all scalars: the common, cheap case of a scalar call
-        return [scalar_or_array(v) for v in values]
-    shape = np.broadcast_shapes(*shapes)
-    out = []
-    for v, m in zip(values, mags):
-        b = np.broadcast_to(m, shape).copy() if shape else m
-        if isinstance(v, _Quantity):
-            out.append(quantity(b, v._units))
-        else:
-            out.append(scalar_or_array(b) if shape == () else b)
-    return out
+    return v
 
 
 class Record:
     """Base of every multi-value result (use with ``@attrs.frozen``)."""
 
     __slots__ = ()
+
+    @classmethod
+    def build(cls, **fields: Any) -> Any:
+        """Build a record by field name, broadcasting every field to the common shape.
+
+        A field declared with :func:`unit_field` may be given as a bare
+        magnitude (in its declared unit); every other field is taken as given.
+        Scalar inputs give Python scalars, array inputs arrays of the broadcast
+        shape; names (str arrays) stay str arrays.
+
+        >>> import attrs
+        >>> @attrs.frozen
+        ... class Pair(Record):
+        ...     time: Any = unit_field("s")
+        ...     ok: Any = None
+        >>> Pair.build(time=[1.0, 2.0], ok=True).ok
+        array([ True,  True])
+        """
+        declared = _declared_units(cls)
+        names = list(fields)
+        values = []
+        for name in names:
+            v = fields[name]
+            u = declared.get(name)
+            if u is not None and not isinstance(v, _Quantity):
+                v = quantity(np.asarray(v, dtype=float) if not isinstance(v, float) else v, u)
+            values.append(v)
+        out = broadcast(*values)
+        return cls(**{n: _as_text(v) for n, v in zip(names, out)})
 
     def __str__(self) -> str:
         rows = [(f.name, format_value(getattr(self, f.name))) for f in attrs.fields(type(self))]
@@ -248,3 +129,15 @@ class Record:
             else:
                 out[f.name] = v
         return out
+
+
+_UNITS_CACHE: dict[type, dict[str, Any]] = {}
+
+
+def _declared_units(cls: type) -> dict[str, Any]:
+    """The units a record class declares for its fields (cached per class)."""
+    units = _UNITS_CACHE.get(cls)
+    if units is None:
+        units = {f.name: f.metadata[_UNIT] for f in attrs.fields(cls) if _UNIT in f.metadata}
+        _UNITS_CACHE[cls] = units
+    return units

@@ -12,7 +12,7 @@ state sizes, capacitor) are scenario assumptions, stated in the text.
 from __future__ import annotations
 
 from . import hardware
-from ._records import format_quantity as fq
+from .fmt import format_quantity as fq
 from .units import Q_
 
 __all__ = ["checkpoint_section", "GPUS", "FLEET_MTBF", "GPUS_PER_NODE"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import hardware
-from ._records import format_quantity, format_value
+from .fmt import format_quantity, format_value
 from .models import metadata
 from .units import Q_
 

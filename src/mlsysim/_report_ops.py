@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._records import format_quantity
+from .fmt import format_quantity
 
 __all__ = ["ops_section"]
 

@@ -9,7 +9,7 @@ tiered S3 -> NVMe -> DRAM sizing; the edge, mobile and tiny tracks).
 from __future__ import annotations
 
 from . import hardware as hw
-from ._records import format_quantity as fq
+from .fmt import format_quantity as fq
 from .models import storage as st
 from .units import Q_
 

@@ -45,7 +45,7 @@ import numpy as np
 import pint
 
 from .errors import DomainError, UnitError
-from ._records import scalar_or_array
+from ._arrays import scalar_or_array
 from .units import DIMENSIONS, _raw_quantity, ureg
 
 __all__ = [

@@ -68,7 +68,7 @@ def catalog_markdown() -> str:
     ``docs/catalog.md`` is this output; a test keeps the two identical.
     """
     from . import hardware
-    from ._records import format_as_given, format_value
+    from .fmt import format_as_given, format_value
 
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")
@@ -114,7 +114,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _emit(args: argparse.Namespace, title: str, values: dict[str, Any]) -> int:
     """Print named results as a table, or as JSON (quantities as {"value", "unit"})."""
-    from ._records import Record, format_value, table
+    from ._records import Record
+    from .fmt import format_value, table
 
     if args.json:
         out = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from . import hardware
-from ._records import format_as_given, format_value
+from .fmt import format_as_given, format_value
 
 __all__ = ["SECTIONS", "catalog_section", "build_report"]
 

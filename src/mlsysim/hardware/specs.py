@@ -27,7 +27,7 @@ from typing import Any, Mapping
 
 import attrs
 
-from .._records import format_as_given, format_value, table
+from ..fmt import format_as_given, format_value, table
 from .._validate import Count, Dimensioned, Number, Param
 from .._validate import Optional as _Optional
 from ..errors import UnitError

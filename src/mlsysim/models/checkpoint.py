@@ -48,7 +48,8 @@ import attrs
 import numpy as np
 
 from .._export import exporter
-from .._records import Record, broadcast, scalar_or_array
+from .._arrays import broadcast, scalar_or_array
+from .._records import Record
 from .._validate import (
     Bandwidth,
     Capacitance,

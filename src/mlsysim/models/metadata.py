@@ -47,7 +47,8 @@ import numpy as np
 
 from .. import hardware
 from .._export import exporter
-from .._records import Record, broadcast, scalar_or_array
+from .._arrays import broadcast, scalar_or_array
+from .._records import Record
 from .._validate import Bandwidth, Choice, Count, Fraction, Instance, Number, Optional, Rate, validated
 from ..hardware.specs import MetadataServer, ObjectStore
 from ..units import quantity, ureg

@@ -36,7 +36,8 @@ import attrs
 import numpy as np
 
 from .._export import exporter
-from .._records import Record, broadcast, scalar_or_array
+from .._arrays import broadcast, scalar_or_array
+from .._records import Record
 from .._validate import Count, Fraction, MoneyRate, Number, Probability, Rate, Time, validated
 from ..errors import DomainError, RegimeWarning
 from ..units import quantity, ureg

@@ -27,7 +27,8 @@ import attrs
 import numpy as np
 
 from .._export import exporter
-from .._records import Record, broadcast
+from .._arrays import broadcast
+from .._records import Record
 from .._validate import (
     Bandwidth,
     Choice,
