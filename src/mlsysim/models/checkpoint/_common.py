@@ -1,0 +1,30 @@
+"""Shared helpers of the checkpoint family (private)."""
+
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..._arrays import scalar_or_array
+from ...units import quantity
+
+#: delta/M above which Young's first-order interval is flagged (see young_interval).
+YOUNG_REGIME_LIMIT = 0.1
+#: delta/M above which Daly's higher-order estimate is flagged (see daly_interval).
+DALY_REGIME_LIMIT = 1.0
+
+
+
+
+def _s(m: Any) -> Any:
+    """A magnitude in seconds as a Quantity (0-d arrays become scalars)."""
+    return quantity(m, "s")  # 0-d magnitudes come back as Python floats
+
+
+def _plain(x: Any) -> Any:
+    """A dimensionless result: a Python float for scalars, a float array otherwise."""
+    return scalar_or_array(np.asarray(x, dtype=float))
+
+

@@ -1,0 +1,374 @@
+"""Storage: tiers (private; the public path is mlsysim.models.storage)."""
+
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import attrs
+import numpy as np
+
+from ..._arrays import broadcast
+from ..._export import exporter
+from ..._records import Record
+from ..._validate import (
+    Bandwidth,
+    Number,
+    Optional,
+    Price,
+    Size,
+    check,
+    validated,
+)
+from ...errors import DomainError, UnitError
+from ._common import (
+    _B,
+    _BPS,
+    _RTOL,
+    _USD,
+    _divide,
+    _f,
+    _PriceBandwidth,
+    _q,
+    _strings,
+)
+
+__all__: list[str] = []
+export = exporter(__all__)
+
+@export
+@validated(cache_capacity=Size(), dataset_size=Size(positive=True))
+def cache_hit_fraction(cache_capacity, dataset_size):
+    r"""Fraction of reads a cache serves when samples are read uniformly at random.
+
+    .. math:: h = \min\left(1, \frac{C}{D}\right)
+
+    Parameters
+    ----------
+    cache_capacity : Quantity [data size]
+        Cache size (local NVMe, DRAM page cache).
+    dataset_size : Quantity [data size]
+        Dataset size.
+
+    Returns
+    -------
+    float or ndarray
+
+    Raises
+    ------
+    UnitError, DomainError
+
+    Notes
+    -----
+    Uniform random access over epochs with a warm cache: every sample is
+    equally likely, so any ``C`` bytes of the dataset are hit with probability
+    ``C / D`` whatever the replacement policy.  The first epoch of a cold
+    cache (and any single-pass stream) hits nothing.
+
+    References
+    ----------
+    .. [1] A. Kumar and J. Sivathanu, "Quiver: An Informed Storage Cache for
+       Deep Learning", FAST 2020.
+
+    Examples
+    --------
+    >>> cache_hit_fraction("15.36 TB", "50 TB")
+    0.3072
+    """
+    return _f(np.minimum(1.0, cache_capacity.m / dataset_size.m))
+
+
+@export
+@attrs.frozen
+class TieredPipeline(Record):
+    """What a set of concurrent storage tiers delivers.
+
+    Attributes
+    ----------
+    demand : Quantity [bandwidth]
+        What the consumers ask for.
+    delivered_bandwidth : Quantity [bandwidth]
+        ``min_i(bandwidth_i / fraction_i)``: the rate at which every tier keeps up with its share.
+    utilization : float or ndarray
+        ``min(1, delivered / demand)``.
+    bottleneck_tier : str or ndarray of str
+        Name of the tier that sets the delivered bandwidth.
+    starved : bool or ndarray
+        The tiers deliver less than the demand.
+    """
+
+    demand: Any
+    delivered_bandwidth: Any
+    utilization: Any
+    bottleneck_tier: Any
+    starved: Any
+
+
+_TIER_BANDWIDTH = Bandwidth(positive=True, inf_ok=True)
+_TIER_FRACTION = Number(minimum=0.0, maximum=1.0, signed=False, what="a fraction in [0, 1]")
+
+
+def _parse_tiers(tiers: Any, where: str) -> tuple[list[str], list[Any], list[Any]]:
+    """Validate ``(name, bandwidth, fraction)`` tiers; fractions must sum to one."""
+    if isinstance(tiers, (str, bytes)) or not isinstance(tiers, Sequence) or len(tiers) == 0:
+        raise UnitError(f"{where} expects a non-empty sequence of (name, bandwidth, fraction) tuples; "
+                        f"got {tiers!r:.100}")
+    names, bws, fracs = [], [], []
+    for i, tier in enumerate(tiers):
+        if isinstance(tier, (str, bytes)) or not isinstance(tier, Sequence) or len(tier) != 3 \
+                or not isinstance(tier[0], str):
+            raise UnitError(f"{where}[{i}] expects a (name: str, bandwidth, fraction) tuple; got {tier!r:.100}")
+        names.append(tier[0])
+        bws.append(check(tier[1], _TIER_BANDWIDTH, f"{where}[{i}] ({tier[0]!r}) bandwidth").m)
+        fracs.append(check(tier[2], _TIER_FRACTION, f"{where}[{i}] ({tier[0]!r}) fraction"))
+    total = sum(fracs)
+    bad = np.abs(np.asarray(total) - 1.0) > _RTOL
+    if np.any(bad):
+        first = np.asarray(total)[bad].ravel()[0] if np.ndim(total) else total
+        raise DomainError(f"{where}: the tier fractions must sum to 1; they sum to {float(first)!r}")
+    return names, bws, fracs
+
+
+@export
+@validated(demand=Bandwidth(positive=True))
+def tiered_pipeline(demand, tiers):
+    r"""Bandwidth delivered by storage tiers that serve disjoint shares of the bytes concurrently.
+
+    .. math::
+
+        B_\text{delivered} = \min_i \frac{B_i}{f_i}, \qquad \sum_i f_i = 1, \qquad
+        U = \min\left(1, \frac{B_\text{delivered}}{D}\right)
+
+    Parameters
+    ----------
+    demand : Quantity [bandwidth]
+        What the consumers read per second when never starved.
+    tiers : sequence of (str, bandwidth, fraction)
+        Ordered fastest first, e.g. ``[("DRAM", "300 GB/s", 0.1), ("NVMe",
+        "28 GB/s", 0.5), ("S3", "10 Gbit/s", 0.4)]``: each tier's name, the
+        bandwidth it delivers, and the fraction of the bytes it serves.  The
+        fractions must sum to 1; a tier with fraction 0 imposes no limit.
+        Bandwidths and fractions may be arrays that broadcast.
+
+    Returns
+    -------
+    TieredPipeline
+
+    Raises
+    ------
+    UnitError
+        A malformed tier, a bare number or wrong dimension for a bandwidth.
+    DomainError
+        Fractions outside [0, 1] or not summing to 1 (within 1e-9), NaN, a
+        bandwidth that is not positive.
+
+    Notes
+    -----
+    The tiers work in parallel: to deliver ``X`` bytes per second, tier ``i``
+    must serve ``f_i X``, so each tier caps ``X`` at ``B_i / f_i``.  This is
+    not a series pipeline (where every byte crosses every stage and the
+    slowest stage caps ``X`` regardless of fractions).  Ties go to the tier
+    listed first.  Use :func:`cache_hit_fraction` for the fractions under
+    uniform random access.
+
+    References
+    ----------
+    .. [1] Machine Learning Systems textbook, Vol. 2 lab 04 "Sizing the Pipeline".
+
+    Examples
+    --------
+    >>> t = tiered_pipeline("4 GB/s", [("NVMe", "28 GB/s", 0.3), ("S3", "10 Gbit/s", 0.7)])
+    >>> round(t.delivered_bandwidth.to("GB/s").m, 3), round(t.utilization, 3), t.bottleneck_tier
+    (1.786, 0.446, 'S3')
+    """
+    names, bws, fracs = _parse_tiers(tiers, "tiered_pipeline(): parameter 'tiers'")
+    limits = [_divide(bw, f) for bw, f in zip(bws, fracs)]
+    stacked = np.stack(np.broadcast_arrays(*limits))
+    delivered = np.min(stacked, axis=0)
+    which = np.asarray(names)[np.argmin(stacked, axis=0)]
+    util = np.minimum(1.0, delivered / demand.m)
+    starved = delivered < demand.m * (1 - _RTOL)
+    fields = broadcast(demand, _q(delivered, _BPS), util, which, starved)
+    return TieredPipeline(fields[0], fields[1], fields[2], _strings(fields[3]), fields[4])
+
+
+@export
+@attrs.frozen
+class UpgradePlan(Record):
+    """The cheapest change (cache capacity or download bandwidth) that reaches a target utilization.
+
+    Attributes
+    ----------
+    utilization : float or ndarray
+        Today's warm-cache utilization.
+    target_utilization : float or ndarray
+        The goal (e.g. 0.95).
+    cold_utilization : float or ndarray
+        Utilization while the cache is cold (first epoch, single-pass data):
+        ``min(1, download / demand)``; no cache size changes it.
+    hit_fraction : float or ndarray
+        Today's cache hit fraction.
+    needed_hit_fraction : float or ndarray
+        The hit fraction that relieves the download link enough.
+    cache_capacity_needed : Quantity [data size]
+        Total cache for the target with today's link (``inf`` if the cache cannot do it).
+    extra_cache_capacity : Quantity [data size]
+        Cache to add (``inf`` if the cache cannot do it).
+    download_bandwidth_needed : Quantity [bandwidth]
+        Total download bandwidth for the target with today's cache (``inf`` if it cannot).
+    extra_download_bandwidth : Quantity [bandwidth]
+        Download bandwidth to add (``inf`` if it cannot).
+    cache_cost, download_cost : Quantity [currency] or None
+        Price of each option (None when its price was not given; ``inf`` when infeasible).
+    cache_can_help : bool or ndarray
+        More cache alone reaches the target.
+    cache_limit : str or ndarray of str
+        Why more cache cannot help: ``"download link"`` (the cache cannot grow
+        enough to relieve it), ``"cache bandwidth"`` (the cache device cannot
+        serve the extra hits) or ``"none"``.
+    choice : str or ndarray of str
+        ``"none needed"``, ``"cache capacity"``, ``"download bandwidth"``,
+        ``"either"`` (both work, no prices to compare) or ``"neither"``.
+    """
+
+    utilization: Any
+    target_utilization: Any
+    cold_utilization: Any
+    hit_fraction: Any
+    needed_hit_fraction: Any
+    cache_capacity_needed: Any
+    extra_cache_capacity: Any
+    download_bandwidth_needed: Any
+    extra_download_bandwidth: Any
+    cache_cost: Any
+    download_cost: Any
+    cache_can_help: Any
+    cache_limit: Any
+    choice: Any
+
+
+@export
+@validated(demand=Bandwidth(positive=True), dataset_size=Size(positive=True), cache_capacity=Size(),
+           cache_bandwidth=Bandwidth(positive=True), download_bandwidth=Bandwidth(positive=True),
+           target_utilization=Number(positive=True, signed=False, maximum=1.0, what="a fraction in (0, 1]"),
+           max_cache_capacity=Optional(Size(inf_ok=True)), capacity_price=Optional(Price()),
+           bandwidth_price=Optional(_PriceBandwidth()))
+def cheapest_upgrade(demand, dataset_size, cache_capacity, cache_bandwidth, download_bandwidth,
+                     target_utilization=0.95, max_cache_capacity=None, capacity_price=None, bandwidth_price=None):
+    r"""Size the cheapest change (cache capacity or download link) that reaches a target utilization.
+
+    A two-tier pipeline: a local cache (NVMe) serves the hit fraction
+    ``h = min(1, C / D)`` and a download link (object store to node) the rest.
+    To deliver ``R = u D_demand`` both tiers must keep up with their shares:
+
+    .. math::
+
+        h\,R \le B_\text{cache}, \qquad (1-h)\,R \le B_\text{download}
+
+    so more cache works by raising ``h`` to
+    ``h^* = \max(h, 1 - B_\text{download}/R)``, feasible while
+    ``h^* \le \min(1, C_\text{max}/D, B_\text{cache}/R)``; a faster link works
+    with today's ``h`` if ``B_\text{download} \ge (1-h) R``, feasible while
+    ``h R \le B_\text{cache}``.
+
+    Parameters
+    ----------
+    demand : Quantity [bandwidth]
+        What the accelerators read per second when never starved.
+    dataset_size : Quantity [data size]
+        The dataset read uniformly at random each epoch.
+    cache_capacity : Quantity [data size]
+        Today's cache.
+    cache_bandwidth : Quantity [bandwidth]
+        What the cache device delivers (e.g. 4 x 7 GB/s NVMe).
+    download_bandwidth : Quantity [bandwidth]
+        Today's link from the object store.
+    target_utilization : float
+        The goal, in (0, 1] (default 0.95).
+    max_cache_capacity : Quantity [data size] or None
+        The most cache the node can hold (its NVMe capacity); None for no cap.
+    capacity_price : Quantity [currency / data size] or None
+        Price of cache capacity (``"0.10 USD/GB"``).
+    bandwidth_price : Quantity [currency / bandwidth] or None
+        Price of download bandwidth (``"2000 USD/(Gbit/s)"``), over the same
+        period as ``capacity_price`` (both one-off, or both per month).
+
+    Returns
+    -------
+    UpgradePlan
+
+    Raises
+    ------
+    UnitError, DomainError
+
+    Notes
+    -----
+    Steady state with a warm cache and uniform random access
+    (:func:`cache_hit_fraction`); the tiers serve concurrently
+    (:func:`tiered_pipeline`).  The cold first epoch, or a single pass over
+    streaming data, hits nothing: there only the link counts
+    (``cold_utilization``), which is the sense in which "more NVMe cannot help
+    when the download link is the bottleneck".  More cache can also hurt: it
+    shifts load onto the cache device, which caps the useful hit fraction at
+    ``B_cache / R``.  The DRAM tier and host decode are not modelled here; use
+    :func:`tiered_pipeline` with three tiers to check a finished design.
+
+    References
+    ----------
+    .. [1] Machine Learning Systems textbook, Vol. 2 lab 04 "Sizing the Pipeline".
+
+    Examples
+    --------
+    A node reading 4 GB/s of a 50 TB dataset, 4 TB cached on 28 GB/s of NVMe,
+    a 10 Gbit/s link, at most 15.36 TB of NVMe:
+
+    >>> p = cheapest_upgrade("4 GB/s", "50 TB", "4 TB", "28 GB/s", "10 Gbit/s", max_cache_capacity="15.36 TB")
+    >>> round(p.utilization, 3), p.cache_can_help, p.cache_limit, p.choice
+    (0.34, False, 'download link', 'download bandwidth')
+    >>> round(p.extra_download_bandwidth.to("Gbit/s").m, 1)
+    18.0
+    """
+    R = target_utilization * demand.m
+    D = dataset_size.m
+    cache_bw = cache_bandwidth.m
+    down = download_bandwidth.m
+    h = np.minimum(1.0, cache_capacity.m / D)
+    delivered = np.minimum(_divide(cache_bw, h), _divide(down, 1.0 - h))
+    util = np.minimum(1.0, delivered / demand.m)
+    met = delivered >= R * (1 - _RTOL)
+    h_cap = 1.0 if max_cache_capacity is None else np.minimum(1.0, max_cache_capacity.m / D)
+    h_need = np.maximum(h, np.maximum(0.0, 1.0 - down / R))
+    link_limit = h_need > h_cap * (1 + _RTOL)
+    bw_limit = h_need * R > cache_bw * (1 + _RTOL)
+    cache_ok = ~link_limit & ~bw_limit
+    cache_total = np.where(cache_ok, h_need * D, np.inf)
+    cache_extra = np.where(cache_ok, np.maximum(0.0, h_need * D - cache_capacity.m), np.inf)
+    down_ok = h * R <= cache_bw * (1 + _RTOL)
+    down_total = np.where(down_ok, (1.0 - h) * R, np.inf)
+    down_extra = np.where(down_ok, np.maximum(0.0, (1.0 - h) * R - down), np.inf)
+    cache_cost = None if capacity_price is None else _cost(cache_extra, capacity_price.m)
+    down_cost = None if bandwidth_price is None else _cost(down_extra, bandwidth_price.m)
+    if cache_cost is not None and down_cost is not None:
+        both = np.where(cache_cost <= down_cost, "cache capacity", "download bandwidth")
+    else:
+        both = "either"
+    choice = np.select([met, cache_ok & down_ok, cache_ok, down_ok],
+                       ["none needed", both, "cache capacity", "download bandwidth"], "neither")
+    limit = np.select([link_limit, bw_limit], ["download link", "cache bandwidth"], "none")
+    cold = np.minimum(1.0, down / demand.m)
+    costs = [_q(c, _USD) for c in (cache_cost, down_cost) if c is not None]
+    fields = broadcast(util, target_utilization, cold, h, h_need, _q(cache_total, _B), _q(cache_extra, _B),
+                       _q(down_total, _BPS), _q(down_extra, _BPS), *costs, cache_ok, limit, choice)
+    head, tail = fields[:9], fields[9:]
+    cache_cost_q = tail.pop(0) if cache_cost is not None else None
+    down_cost_q = tail.pop(0) if down_cost is not None else None
+    return UpgradePlan(*head, cache_cost_q, down_cost_q, tail[0], _strings(tail[1]), _strings(tail[2]))
+
+
+def _cost(amount: Any, price: Any) -> Any:
+    """``amount * price`` with an infeasible (infinite) amount costing ``inf``, even at price 0."""
+    amount = np.asarray(amount, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isinf(amount), np.inf, amount * price)
+
+
