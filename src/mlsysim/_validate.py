@@ -38,15 +38,14 @@ import functools
 import inspect
 import math
 import numbers
-import re
 from typing import Any, Callable
 
 import numpy as np
 import pint
 
-from .errors import DomainError, UnitError
 from ._arrays import scalar_or_array
-from .units import DIMENSIONS, _raw_quantity, ureg
+from .errors import DomainError, UnitError
+from .units import KINDS, _raw_quantity, _suggest_unit, parse_quantity, ureg
 
 __all__ = [
     "validated",
@@ -80,70 +79,15 @@ _dimensionality_of = ureg._get_dimensionality
 
 
 
-#: Canonical unit of each dimension: what a validated argument arrives in.
-CANONICAL: dict[str, str] = {
-    "time": "s",
-    "data size": "B",
-    "bandwidth": "B/s",
-    "rate": "1/s",
-    "money": "USD",
-    "price per data size": "USD/B",
-    "money per time": "USD/s",
-    "price per bandwidth": "USD/(B/s)",
-    "power": "W",
-    "energy": "J",
-    "voltage": "V",
-    "capacitance": "F",
-    "computation": "FLOP",
-    "FLOP rate": "FLOP/s",
-    "length": "m",
-}
-
-_EXAMPLES: dict[str, str] = {
-    "time": "'4 h'",
-    "data size": "'350 GB'",
-    "bandwidth": "'7 GB/s' or '200 Gbit/s'",
-    "rate": "'50000 1/s'",
-    "money": "'500000 USD'",
-    "price per data size": "'0.08 USD/GB'",
-    "money per time": "'1000 USD/day'",
-    "price per bandwidth": "'2000 USD/(Gbit/s)'",
-    "power": "'700 W'",
-    "energy": "'1 mJ'",
-    "voltage": "'3.3 V'",
-    "capacitance": "'100 uF'",
-    "computation": "'1 PFLOP'",
-    "FLOP rate": "'989 TFLOP/s'",
-    "length": "'1 m'",
-}
-
-# Units people type that pint does not know, and what they most likely meant.
-_SPELLING_HINTS: dict[str, str] = {
-    "KB": "kB (kilobyte, 1000 B) or KiB (kibibyte, 1024 B)",
-    "Kb": "kbit (kilobit)",
-    "kb": "kbit (kilobit) or kB (kilobyte)",
-    "Mb": "Mbit (megabit) or MB (megabyte)",
-    "Gb": "Gbit (gigabit) or GB (gigabyte)",
-    "Tb": "Tbit (terabit) or TB (terabyte)",
-    "GBps": "GB/s",
-    "MBps": "MB/s",
-    "TBps": "TB/s",
-    "TFLOPS": "TFLOP/s",
-    "PFLOPS": "PFLOP/s",
-    "GFLOPS": "GFLOP/s",
-    "FLOPS": "FLOP/s",
-    "secs": "s",
-    "hrs": "h",
-    "mins": "min",
-    "usd": "USD",
-    "$": "USD",
-}
+#: Canonical unit of each dimension: what a validated argument arrives in (from :data:`mlsysim.units.KINDS`).
+CANONICAL: dict[str, str] = {name: k.canonical for name, k in KINDS.items()}
+_EXAMPLES: dict[str, str] = {name: k.example for name, k in KINDS.items()}
 
 
 def _describe(value: Any) -> str:
     """Short, readable description of an offending value for messages."""
     if isinstance(value, str):
-        return repr(value)
+        return repr(value) if len(value) <= 60 else repr(value[:40]) + f"... ({len(value)} characters)"
     if isinstance(value, _Quantity):
         return _describe_magnitude(value.magnitude) + f" {value.units:~P}"
     if isinstance(value, pint.Quantity):
@@ -153,8 +97,12 @@ def _describe(value: Any) -> str:
     if value is None or isinstance(value, bool):
         return repr(value)
     if isinstance(value, (numbers.Number, np.number)):
-        return f"the bare number {value!r}"
-    return f"{type(value).__name__} {value!r}"[:200]
+        return f"the bare number {value!r}"[:200]
+    try:
+        text = repr(value)
+    except Exception:  # a user object whose repr fails
+        text = "object"
+    return f"{type(value).__name__} {text}"[:200]
 
 
 def _describe_magnitude(m: Any) -> str:
@@ -172,63 +120,6 @@ def _first_offender(mask: np.ndarray, m: Any, unit: str = "") -> str:
         return repr(arr.item()) + suffix
     idx = tuple(int(i) for i in np.argwhere(np.broadcast_to(mask, arr.shape))[0])
     return f"{arr[idx].item()!r}{suffix} at index {idx}"
-
-
-def _suggest_unit(text: str, exc: Exception) -> str:
-    """A hint for a unit string pint could not parse."""
-    tokens = re.findall(r"[A-Za-z_$¢µ]+", text)
-    hints = [f"'{t}' -> {_SPELLING_HINTS[t]}" for t in tokens if t in _SPELLING_HINTS]
-    if not hints:
-        bad = getattr(exc, "unit_names", None) or ()
-        if isinstance(bad, str):
-            bad = (bad,)
-        known = list(_known_unit_names())
-        for name in bad:
-            close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
-            if close:
-                hints.append(f"'{name}' -> did you mean {', '.join(close)}?")
-    return ("; hint: " + "; ".join(hints)) if hints else ""
-
-
-@functools.lru_cache(maxsize=1)
-def _known_unit_names() -> tuple[str, ...]:
-    names = set(ureg._units) | {
-        p + s for p in ("k", "M", "G", "T", "P", "Ki", "Mi", "Gi", "Ti") for s in ("B", "bit", "FLOP")
-    }
-    return tuple(sorted(names))
-
-
-def parse_quantity(text: str, where: str = "") -> Any:
-    """Parse ``text`` (e.g. ``"4 h"``) into a Quantity of :data:`mlsysim.ureg`.
-
-    Raises :class:`~mlsysim.errors.UnitError` with a spelling hint when pint
-    cannot read it.
-    """
-    try:
-        magnitude, units = _parse_cached(text)
-    except Exception as exc:  # pint raises several unrelated types here
-        prefix = f"{where}: " if where else ""
-        raise UnitError(
-            f"{prefix}cannot parse {text!r} as a quantity ({exc}){_suggest_unit(text, exc)}"
-        ) from None
-    return _raw_quantity(magnitude, units)
-
-
-@functools.lru_cache(maxsize=1024)
-def _parse_cached(text: str) -> tuple[float, Any]:
-    """(magnitude, UnitsContainer) of a unit string.
-
-    Cached because pint's parser takes ~100 us and textbook scripts pass the
-    same strings again and again.  Only immutable parts are cached; every call
-    builds a new Quantity.
-    """
-    q = ureg.Quantity(text)
-    if not isinstance(q, _Quantity):  # "3" parses to a plain number
-        q = _Quantity(q)
-    m = q.magnitude
-    if isinstance(m, bool) or not isinstance(m, (int, float)):
-        raise ValueError(f"{text!r} does not parse to a real scalar")
-    return float(m), q._units
 
 
 class Param:
@@ -286,6 +177,45 @@ def _check_values(m: Any, where: str, expected: str, *, positive: bool, nonnegat
               maximum=maximum, minimum=minimum, unit=unit)
 
 
+def _values_ok(m: Any, *, positive: bool, nonnegative: bool, inf_ok: bool) -> bool:
+    """True if every element of ``m`` (float or float array) passes the sign and finiteness checks."""
+    if type(m) is float:
+        if not (m == m and (inf_ok or -math.inf < m < math.inf)):
+            return False
+        return m > 0 if positive else (m >= 0 if nonnegative else True)
+    with np.errstate(invalid="ignore"):
+        good = ~np.isnan(m) if inf_ok else np.isfinite(m)
+        if positive:
+            good &= m > 0
+        elif nonnegative:
+            good &= m >= 0
+    return bool(good.all())
+
+
+def _conversion_lost(m: Any, converted: Any) -> bool:
+    """True if converting ``m`` made a nonzero value 0 or a finite value infinite."""
+    if type(m) is float:
+        return (converted == 0 and m != 0) or (math.isinf(converted) and math.isfinite(m))
+    with np.errstate(invalid="ignore"):
+        return bool(np.any((converted == 0) & (m != 0)) or np.any(np.isinf(converted) & np.isfinite(m)))
+
+
+def _from_foreign(value: Any, where: str, expected: str) -> Any:
+    """A Quantity of another UnitRegistry, rebuilt in mlsysim.ureg through its unit's string form."""
+    try:
+        text = format(value.units, "D")
+    except Exception:
+        text = str(value.units)
+    try:
+        units = ureg.parse_units(text)._units
+    except Exception:
+        raise UnitError(
+            f"{where} expects {expected}; got a Quantity of another UnitRegistry whose unit "
+            f"{text[:60]!r} mlsysim.ureg cannot read; build it with mlsysim.Q_"
+        ) from None
+    return ureg.Quantity(value.magnitude, units)
+
+
 def _diagnose(m: Any, where: str, expected: str, *, positive: bool, nonnegative: bool, inf_ok: bool,
               maximum: float | None, minimum: float | None, unit: Any) -> None:
     arr = np.asarray(m, dtype=float)
@@ -311,22 +241,49 @@ def _diagnose(m: Any, where: str, expected: str, *, positive: bool, nonnegative:
 
 
 def _as_magnitude(value: Any) -> Any:
-    """The numeric magnitude of a plain number or array, or raise TypeError."""
+    """The numeric magnitude of a plain number or array, or raise TypeError.
+
+    Raises :class:`_Refused` (carrying the reason) for inputs of a numeric
+    look that cannot be used as they are: ragged lists, masked arrays,
+    integers too large for a float.
+    """
     t = type(value)
-    if t is float or t is int:
+    if t is float:
         return value
+    if t is int:
+        return _int_to_float(value)
     if isinstance(value, (bool, np.bool_)) or value is None:
         raise TypeError
-    if isinstance(value, (numbers.Real, np.number)):
-        return float(value)
+    if isinstance(value, (numbers.Real, np.integer, np.floating)):
+        return _int_to_float(value) if isinstance(value, numbers.Integral) else float(value)
     if isinstance(value, (list, tuple)):
-        value = np.asarray(value)
+        try:
+            value = np.asarray(value)
+        except (ValueError, TypeError):
+            raise _Refused("a ragged or mixed sequence (rows of different lengths or types)") from None
     if isinstance(value, np.ndarray):
+        if type(value) is not np.ndarray:
+            if isinstance(value, np.ma.MaskedArray):
+                raise _Refused("a masked array (fill it with np.ma.filled or drop the masked values "
+                               "with .compressed() first)")
+            value = np.asarray(value)
         if value.dtype.kind in "iu":
             return value.astype(float)
         if value.dtype.kind == "f":
             return value
     raise TypeError
+
+
+class _Refused(Exception):
+    """An input of the right look that cannot be used; ``args[0]`` says why."""
+
+
+def _int_to_float(value: Any) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        raise _Refused(f"the integer {str(value)[:20]}... ({len(str(value))} digits), "
+                       "too large for a float") from None
 
 
 class Dimensioned(Param):
@@ -345,14 +302,17 @@ class Dimensioned(Param):
     canonical : bool
         Convert to the canonical unit (default).  Catalog fields keep the unit
         they were given in, for faithful printing, and pass ``False``.
+    scalar : bool
+        Refuse arrays (catalog fields hold one number each).
     """
 
     def __init__(self, kind: str, *, positive: bool = False, signed: bool = False,
-                 inf_ok: bool = False, canonical: bool = True):
-        if kind not in DIMENSIONS:
-            raise ValueError(f"unknown dimension kind {kind!r}; known: {sorted(DIMENSIONS)}")
+                 inf_ok: bool = False, canonical: bool = True, scalar: bool = False):
+        if kind not in KINDS:
+            raise ValueError(f"unknown dimension kind {kind!r}; known: {sorted(KINDS)}")
         self.kind = kind
-        self.dimensionality = DIMENSIONS[kind]
+        self.scalar = scalar
+        self.dimensionality = KINDS[kind].dimensionality
         self.unit = ureg.Unit(CANONICAL[kind])
         self._unit_container = self.unit._units
         self.positive = positive
@@ -401,40 +361,54 @@ class Dimensioned(Param):
             )
         m = value._magnitude
         if type(m) is not float:
-            if type(m) is int:
-                m = float(m)
-            elif isinstance(m, np.ndarray):
-                if m.dtype.kind != "f":
-                    if m.dtype.kind in "iu":
-                        m = m.astype(float)
-                    else:
-                        raise UnitError(f"{where} expects {self._expected}; got a Quantity of dtype {m.dtype}")
-            else:
-                try:
-                    m = _as_magnitude(m)
-                except TypeError:
-                    raise UnitError(f"{where} expects {self._expected}; got {_describe(value)}") from None
-        _check_values(m, where, self._expected, positive=self.positive, nonnegative=self.nonnegative,
-                      inf_ok=self.inf_ok, unit=value._units)
+            try:
+                m = _as_magnitude(m)
+            except TypeError:
+                raise UnitError(f"{where} expects {self._expected}; got {_describe(value)}"
+                                + (f" of dtype {m.dtype}" if isinstance(m, np.ndarray) else "")) from None
+            except _Refused as why:
+                raise UnitError(f"{where} expects {self._expected}; got {why.args[0]}") from None
+            if self.scalar and type(m) is not float:
+                raise DomainError(f"{where} must be a single {self.kind}, not {_describe_magnitude(m)}")
+        if self.canonical and factor != 1.0:
+            converted = m * factor
+        else:
+            converted = m
+        if not _values_ok(converted, positive=self.positive, nonnegative=self.nonnegative,
+                          inf_ok=self.inf_ok):
+            self._refuse(m, converted, units, where)
+        if factor > 1.0 and self.inf_ok and self.canonical and _conversion_lost(m, converted):
+            # a finite value must not become infinite by the conversion (inf is allowed as such)
+            self._refuse(m, converted, units, where)
         if not self.canonical:
             return value if value._magnitude is m else _raw_quantity(m, units)
-        if factor != 1.0:
-            m = m * factor
-        elif units == self._unit_container and value._magnitude is m:
+        if converted is value._magnitude and units == self._unit_container:
             return value
-        return _raw_quantity(m, self._unit_container)
+        return _raw_quantity(converted, self._unit_container)
+
+    def _refuse(self, m: Any, converted: Any, units: Any, where: str) -> None:
+        """Raise the DomainError that says what is wrong with ``m`` (in ``units``)."""
+        with np.errstate(all="ignore"):
+            m_arr = np.asarray(m, dtype=float)
+            c_arr = np.asarray(converted, dtype=float)
+            overflow = np.isfinite(m_arr) & ~np.isfinite(c_arr)
+            underflow = (m_arr != 0) & (c_arr == 0)
+        unit = f"{ureg.Unit(units):~P}"
+        for mask, what in ((overflow, "overflows to infinity"), (underflow, "underflows to 0")):
+            if mask.any():
+                raise DomainError(
+                    f"{where} must be {self._expected}; got {_first_offender(mask, m_arr, unit)}, which "
+                    f"{what} when converted to {self.unit:~P} (beyond the range of float64)")
+        _diagnose(m, where, self._expected, positive=self.positive, nonnegative=self.nonnegative,
+                  inf_ok=self.inf_ok, maximum=None, minimum=None, unit=units)
 
     def _coerce(self, value: Any, where: str) -> Any:
         if isinstance(value, str):
             return parse_quantity(value, where)
+        if isinstance(value, _Quantity):
+            return value
         if isinstance(value, pint.Quantity):  # another registry: go through the string form
-            try:
-                return _Quantity(value.magnitude, str(value.units))
-            except Exception:
-                raise UnitError(
-                    f"{where} expects {self._expected}; got a Quantity of another UnitRegistry whose unit "
-                    f"{value.units!s} mlsysim.ureg cannot read; build it with mlsysim.Q_"
-                ) from None
+            return _from_foreign(value, where, self._expected)
         if value is None or isinstance(value, (bool, np.bool_)):
             raise UnitError(f"{where} expects {self._expected}; got {value!r}")
         if isinstance(value, (numbers.Number, np.ndarray, np.number, list, tuple)):
@@ -543,13 +517,7 @@ class Number(Param):
         return self._expected
 
     def convert(self, value: Any, where: str) -> Any:
-        t = type(value)
-        if t is float:
-            m = value
-        elif t is int:
-            m = float(value)
-        else:
-            m = self._coerce(value, where)
+        m = value if type(value) is float else self._coerce(value, where)
         _check_values(m, where, self._expected, positive=self.positive, nonnegative=self.nonnegative,
                       inf_ok=self.inf_ok, maximum=self.maximum, minimum=self.minimum)
         if self.integer:
@@ -564,16 +532,20 @@ class Number(Param):
 
     def _coerce(self, value: Any, where: str) -> Any:
         if isinstance(value, pint.Quantity):
+            if not isinstance(value, _Quantity):  # another registry: its 'GB' is dimensionless
+                value = _from_foreign(value, where, self._expected)
             if value.dimensionless:
                 value = value.to("").magnitude
             else:
                 raise UnitError(f"{where} expects {self._expected} (no units); got {_describe(value)}")
         if isinstance(value, str):
-            raise UnitError(f"{where} expects {self._expected} (no units); got the string {value!r}")
+            raise UnitError(f"{where} expects {self._expected} (no units); got the string {_describe(value)}")
         try:
             return _as_magnitude(value)
         except TypeError:
             raise UnitError(f"{where} expects {self._expected}; got {_describe(value)}") from None
+        except _Refused as why:
+            raise UnitError(f"{where} expects {self._expected}; got {why.args[0]}") from None
 
 
 def Count(*, minimum: float = 1, inf_ok: bool = False, **kw: Any) -> Number:  # noqa: N802
@@ -594,8 +566,7 @@ class Probability(Number):
         super().__init__(minimum=0.0, maximum=1.0, signed=False, what=what)
 
     def convert(self, value: Any, where: str) -> Any:
-        t = type(value)
-        m = value if t is float else (float(value) if t is int else self._coerce(value, where))
+        m = value if type(value) is float else self._coerce(value, where)
         if type(m) is float:
             if 0.0 < m < 1.0:  # NaN fails this too
                 return m
@@ -626,7 +597,9 @@ class Choice(Param):
 class Instance(Param):
     """An instance of a class (e.g. a catalog spec such as ``StorageDevice``).
 
-    A string is looked up in the hardware catalog by name.
+    A string is resolved by the class's ``from_name`` classmethod when it has
+    one (the hardware specs look names up in their catalog), so this module
+    never imports a catalog.
     """
 
     def __init__(self, *classes: type):
@@ -639,15 +612,16 @@ class Instance(Param):
         if isinstance(value, self.classes):
             return value
         if isinstance(value, str):
-            from . import hardware  # the catalog sits above this module
-
-            try:
-                spec = hardware.get(value)
-            except KeyError as exc:
-                raise DomainError(f"{where} expects {self.describe()}; {exc.args[0]}") from None
-            if isinstance(spec, self.classes):
-                return spec
-            value = spec
+            lookups = [c.from_name for c in self.classes if callable(getattr(c, "from_name", None))]
+            for lookup in lookups:
+                try:
+                    spec = lookup(value)
+                except KeyError as exc:
+                    raise DomainError(f"{where} expects {self.describe()}; {exc.args[0]}") from None
+                if isinstance(spec, self.classes):
+                    return spec
+                value = spec
+                break
         raise UnitError(f"{where} expects {self.describe()}; got {type(value).__name__} {_describe(value)}")
 
 
@@ -672,6 +646,27 @@ def check(value: Any, param: Param, where: str) -> Any:
 
 
 _MISSING = object()
+
+
+def _check_broadcast(fname: str, shaped: list[tuple[str, tuple[int, ...]]]) -> None:
+    """Raise DomainError naming the parameters whose array shapes do not broadcast together."""
+    try:
+        np.broadcast_shapes(*(shape for _, shape in shaped))
+        return
+    except ValueError:
+        pass
+    common: tuple[int, ...] = ()
+    seen: list[str] = []
+    for name, shape in shaped:
+        try:
+            common = np.broadcast_shapes(common, shape)
+        except ValueError:
+            others = ", ".join(f"'{n}' {s}" for n, s in shaped if n in seen)
+            raise DomainError(
+                f"{fname}(): parameter '{name}' has shape {shape}, which does not broadcast with "
+                f"{others} (numpy broadcasting: trailing axes must be equal or 1)"
+            ) from None
+        seen.append(name)
 
 
 def validated(**declarations: Param) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -732,9 +727,9 @@ def validated(**declarations: Param) -> Callable[[Callable[..., Any]], Callable[
             if kwargs:
                 for k in kwargs:
                     if k not in allowed:
-                        close = difflib.get_close_matches(k, list(allowed), n=1)
+                        close = difflib.get_close_matches(str(k)[:60], list(allowed), n=1)
                         hint = f"; did you mean {close[0]!r}?" if close else ""
-                        raise TypeError(f"{fname}() got an unexpected keyword argument {k!r}{hint}")
+                        raise TypeError(f"{fname}() got an unexpected keyword argument {str(k)[:60]!r}{hint}")
                     if k in values:
                         raise TypeError(f"{fname}() got multiple values for argument {k!r}")
                 values.update(kwargs)
@@ -743,14 +738,28 @@ def validated(**declarations: Param) -> Callable[[Callable[..., Any]], Callable[
                 if missing:
                     raise TypeError(f"{fname}() missing required argument(s): {', '.join(map(repr, missing))}")
             out = dict(unchecked_defaults)
+            shaped = None
             for name, decl, where in checks:
                 v = values.pop(name, _MISSING)
                 if v is _MISSING or v is raw_defaults.get(name, _MISSING):
                     out[name] = checked_defaults[name]
                 else:
-                    out[name] = decl.convert(v, where)
+                    c = out[name] = decl.convert(v, where)
+                    m = c._magnitude if type(c) is _Quantity else c
+                    if type(m) is np.ndarray and m.ndim:
+                        if shaped is None:
+                            shaped = [(name, m.shape)]
+                        else:
+                            shaped.append((name, m.shape))
+            if shaped is not None and len(shaped) > 1:
+                _check_broadcast(fname, shaped)
             out.update(values)
-            return scalar_or_array(fn(**out))  # 0-d results as Python scalars
+            # Inputs are checked; what numpy would warn about inside the formula
+            # (overflow to inf in an intermediate, 0 * inf at a limit) is the
+            # model's to handle, not the user's to see.
+            with np.errstate(all="ignore"):
+                result = fn(**out)
+            return scalar_or_array(result)  # 0-d results as Python scalars
 
         wrapper.__validators__ = dict(declarations)  # type: ignore[attr-defined]
         wrapper.__wrapped__ = fn  # type: ignore[attr-defined]

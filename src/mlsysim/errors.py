@@ -9,7 +9,7 @@ domain is a :class:`ValueError`.
 
 from __future__ import annotations
 
-__all__ = ["MlsysimError", "UnitError", "DomainError", "RegimeWarning"]
+__all__ = ["MlsysimError", "UnitError", "DomainError", "RegimeWarning", "warn_regime"]
 
 
 class MlsysimError(Exception):
@@ -32,3 +32,25 @@ class RegimeWarning(UserWarning):
     The function still returns its documented value; the warning says which
     assumption no longer holds.
     """
+
+
+_PACKAGE_DIR = __file__.rsplit("errors.py", 1)[0]
+
+
+def warn_regime(message: str, category: type[Warning] = RegimeWarning) -> None:
+    """Emit ``category`` (a :class:`RegimeWarning`) attributed to the caller's line.
+
+    The stack level is computed, not guessed: the warning points at the first
+    frame outside the mlsysim package, whatever chain of decorators and helpers
+    lies between, so ``warnings.filterwarnings(module=...)`` and the printed
+    file name refer to the user's code.
+    """
+    import sys
+    import warnings
+
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)

@@ -34,13 +34,19 @@ False
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping, NamedTuple
 
 import numpy as np
 import pint
+from pint.util import string_preprocessor as _pint_preprocess
 
-__all__ = ["ureg", "Q_", "Quantity", "Unit", "information", "DIMENSIONS", "quantity"]
+from .errors import UnitError
+
+__all__ = ["ureg", "Q_", "Quantity", "Unit", "information", "DIMENSIONS", "KINDS", "Kind",
+           "quantity", "parse_quantity", "MAX_UNIT_STRING"]
 
 _EXTRA_DEFINITIONS = [
     # Operations counted by a FLOP rate: a dimension of its own.
@@ -70,11 +76,106 @@ def _definitions() -> list[str]:
     return text.splitlines() + _EXTRA_DEFINITIONS
 
 
+#: Longest unit string accepted (characters).  Real quantities are short
+#: ("2000 USD/(Gbit/s)" is 17); the cap bounds parsing time (pint's parser is
+#: quadratic in the length) and the memory held by the parse cache.
+MAX_UNIT_STRING = 256
+
+_MAX_DEPTH = 8  # parenthesis nesting
+_MAX_EXPONENT = 1000.0  # |n| in x**n
+_TOKEN = re.compile(
+    r"""\s+|(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"""
+    r"""|(?P<name>[^\W\d]\w*)|(?P<op>\*\*|[*/()+\-]|[%°])""")
+_UNEXPECTED = re.compile(r"[^\s\w.*/()+\-%°^⁻]")
+
+
+def _guard(text: str) -> str:
+    """Accept or refuse a unit string before pint evaluates it, in time linear in its length.
+
+    pint evaluates ``**`` exactly on Python integers, so ``"9**9**9 s"``
+    would never return; its parser is quadratic in the string length.  The
+    guard allows only what quantities are written with: numbers, unit names,
+    ``* / ( ) + -``, ``%``, and powers whose exponent is a plain number of at
+    most 1000 in size that is not itself raised to a power.  When a power is
+    present, integer literals become floats, so no arithmetic on numbers can
+    produce a huge integer (a float overflows at once instead).  Returns the
+    (possibly rewritten) string or raises :class:`~mlsysim.errors.UnitError`.
+    """
+    if not isinstance(text, str):  # pragma: no cover - pint only passes str
+        raise UnitError(f"expected a unit string; got {type(text).__name__}")
+    if len(text) > MAX_UNIT_STRING:
+        raise UnitError(f"unit string too long ({len(text)} characters; at most {MAX_UNIT_STRING})")
+    bad = _UNEXPECTED.search(text)
+    if bad:
+        char = bad.group()
+        hint = {"$": " (write USD for dollars)", "¢": " (write cent)"}.get(char, "")
+        raise UnitError(f"unexpected character {char!r} in {text!r}{hint}")
+    expanded = _pint_preprocess(text)  # what pint will see: '^', '²', 'squared', 'per' ...
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    depth = 0
+    while pos < len(expanded):
+        m = _TOKEN.match(expanded, pos)
+        if m is None:
+            raise UnitError(f"unexpected character {expanded[pos]!r} in {text!r}")
+        pos = m.end()
+        kind = m.lastgroup
+        if kind:
+            tok = m.group()
+            if tok == "(":
+                depth += 1
+                if depth > _MAX_DEPTH:
+                    raise UnitError(f"parentheses nested deeper than {_MAX_DEPTH} in {text!r}")
+            elif tok == ")":
+                depth -= 1
+            tokens.append((kind, tok))
+    if "**" not in expanded:
+        return text
+    return _rewrite_powers(tokens, text)
+
+
+def _rewrite_powers(tokens: list[tuple[str, str]], text: str) -> str:
+    out: list[str] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        kind, tok = tokens[i]
+        if tok != "**":
+            out.append(tok + ".0" if kind == "num" and tok.isdigit() else tok)
+            i += 1
+            continue
+        # an exponent: [ ( ] [sign] number [ ) ], not followed by another power
+        j = i + 1
+        paren = j < n and tokens[j][1] == "("
+        j += paren
+        sign = tokens[j][1] if j < n and tokens[j][1] in "+-" else ""
+        j += bool(sign)
+        if j >= n or tokens[j][0] != "num":
+            raise UnitError(f"exponents must be plain numbers (as in 'm**2' or 's**-1') in {text!r}")
+        exponent = tokens[j][1]
+        j += 1
+        if paren:
+            if j >= n or tokens[j][1] != ")":
+                raise UnitError(f"exponents must be plain numbers (as in 'm**2' or 's**-1') in {text!r}")
+            j += 1
+        if abs(float(exponent)) > _MAX_EXPONENT:
+            raise UnitError(f"exponent {sign}{exponent} too large (at most {_MAX_EXPONENT:g}) in {text!r}")
+        if j < n and tokens[j][1] == "**":
+            raise UnitError(f"a power of a power ('a**b**c') is not accepted in {text!r}")
+        out.append(f"**({sign}{exponent})")
+        i = j
+    return " ".join(out)
+
+
 def _make_registry() -> pint.UnitRegistry:
     reg = pint.UnitRegistry(None, cache_folder=None, autoconvert_offset_to_baseunit=True)
     reg.load_definitions(_definitions())
     reg._build_cache()
     reg.formatter.default_format = "~P"
+    # Installed after the definitions are loaded: every string the registry
+    # parses from now on (Q_("..."), Unit("..."), q.to("..."), parse_quantity)
+    # passes the guard first.
+    reg.preprocessors.append(_guard)
     return reg
 
 
@@ -114,7 +215,7 @@ if not _fast_construction_works():  # pragma: no cover
         return Quantity(magnitude, units)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=512)
 def _units_of(unit: str) -> Any:
     return ureg.parse_units(unit)._units
 
@@ -152,24 +253,188 @@ def quantity(magnitude: Any, unit: Any) -> Any:
     return Quantity(magnitude, units)
 
 
+
+
+# --------------------------------------------------------------------------- pickling
+# pint pickles a Quantity as (magnitude, units) and unpickles it into the
+# *application* registry, where "GB" is dimensionless and "teraFLOP" unknown.
+# Quantities and Units of this registry unpickle into this registry instead,
+# in any process (process pools, dask.distributed).  Only this registry's own
+# classes are changed; pint's global state is not.
+
+
+def _unpickle_quantity(magnitude: Any, units: Any) -> Any:
+    """Rebuild a pickled Quantity in :data:`ureg`."""
+    return Quantity(magnitude, units)
+
+
+def _unpickle_unit(units: Any) -> Any:
+    """Rebuild a pickled Unit in :data:`ureg`."""
+    return Unit(units)
+
+
+def _reduce_quantity(self: Any) -> tuple[Any, tuple[Any, Any]]:
+    return _unpickle_quantity, (self._magnitude, self._units)
+
+
+def _reduce_unit(self: Any) -> tuple[Any, tuple[Any]]:
+    return _unpickle_unit, (self._units,)
+
+
+Quantity.__reduce__ = _reduce_quantity  # type: ignore[method-assign]
+Unit.__reduce__ = _reduce_unit  # type: ignore[method-assign]
+
+
+# --------------------------------------------------------------------------- quantity kinds
+
+
+class Kind(NamedTuple):
+    """One kind of quantity: its dimension, canonical unit, an example and how it is displayed.
+
+    ``canonical`` is the unit a validated argument arrives in; ``example`` is
+    quoted in error messages; ``display`` is the ladder of human units
+    :mod:`mlsysim.fmt` picks from (smallest first; empty: pint's compact form).
+    """
+
+    name: str
+    dimensionality: Any
+    canonical: str
+    example: str
+    display: tuple[str, ...]
+
+
+def _kind(name: str, canonical: str, example: str, display: tuple[str, ...] = ()) -> Kind:
+    return Kind(name, ureg.Unit(canonical).dimensionality, canonical, example, display)
+
+
+#: The one table of quantity kinds, by the word used in error messages.
+KINDS: Mapping[str, Kind] = MappingProxyType({k.name: k for k in (
+    _kind("time", "s", "'4 h'", ("ns", "µs", "ms", "s", "min", "h", "day", "year")),
+    _kind("data size", "B", "'350 GB'", ("B", "kB", "MB", "GB", "TB", "PB", "EB")),
+    _kind("bandwidth", "B/s", "'7 GB/s' or '200 Gbit/s'", ("B/s", "kB/s", "MB/s", "GB/s", "TB/s", "PB/s")),
+    _kind("rate", "1/s", "'50000 1/s'", ("1/s",)),
+    _kind("money", "USD", "'500000 USD'", ("USD",)),
+    _kind("price per data size", "USD/B", "'0.08 USD/GB'", ("USD/GB",)),
+    _kind("money per time", "USD/s", "'1000 USD/day'", ("USD/year",)),
+    _kind("price per bandwidth", "USD/(B/s)", "'2000 USD/(Gbit/s)'"),
+    _kind("power", "W", "'700 W'", ("µW", "mW", "W", "kW", "MW")),
+    _kind("energy", "J", "'1 mJ'", ("nJ", "µJ", "mJ", "J", "kJ", "MJ")),
+    _kind("voltage", "V", "'3.3 V'"),
+    _kind("capacitance", "F", "'100 uF'"),
+    _kind("computation", "FLOP", "'1 PFLOP'"),
+    _kind("FLOP rate", "FLOP/s", "'989 TFLOP/s'", ("FLOP/s", "GFLOP/s", "TFLOP/s", "PFLOP/s", "EFLOP/s")),
+    _kind("length", "m", "'1 m'"),
+)})
+
 #: The information dimension (bits and bytes).
 information = ureg.bit.dimensionality
 
-#: Named dimensions used across the library, by the word used in error messages.
-DIMENSIONS: dict[str, pint.util.UnitsContainer] = {
-    "time": ureg.second.dimensionality,
-    "data size": ureg.byte.dimensionality,
-    "bandwidth": (ureg.byte / ureg.second).dimensionality,
-    "rate": (1 / ureg.second).dimensionality,
-    "money": ureg.USD.dimensionality,
-    "price per data size": (ureg.USD / ureg.byte).dimensionality,
-    "money per time": (ureg.USD / ureg.second).dimensionality,
-    "price per bandwidth": (ureg.USD / (ureg.byte / ureg.second)).dimensionality,
-    "power": ureg.watt.dimensionality,
-    "energy": ureg.joule.dimensionality,
-    "voltage": ureg.volt.dimensionality,
-    "capacitance": ureg.farad.dimensionality,
-    "computation": ureg.FLOP.dimensionality,
-    "FLOP rate": (ureg.FLOP / ureg.second).dimensionality,
-    "length": ureg.meter.dimensionality,
-}
+#: Named dimensions used across the library (derived from :data:`KINDS`).
+DIMENSIONS: Mapping[str, Any] = MappingProxyType({name: k.dimensionality for name, k in KINDS.items()})
+
+
+# --------------------------------------------------------------------------- the one parser
+
+# Units people type that pint does not know, and what they most likely meant.
+_SPELLING_HINTS: Mapping[str, str] = MappingProxyType({
+    "KB": "kB (kilobyte, 1000 B) or KiB (kibibyte, 1024 B)",
+    "Kb": "kbit (kilobit)",
+    "kb": "kbit (kilobit) or kB (kilobyte)",
+    "Mb": "Mbit (megabit) or MB (megabyte)",
+    "Gb": "Gbit (gigabit) or GB (gigabyte)",
+    "Tb": "Tbit (terabit) or TB (terabyte)",
+    "GBps": "GB/s",
+    "MBps": "MB/s",
+    "TBps": "TB/s",
+    "TFLOPS": "TFLOP/s",
+    "PFLOPS": "PFLOP/s",
+    "GFLOPS": "GFLOP/s",
+    "FLOPS": "FLOP/s",
+    "secs": "s",
+    "hrs": "h",
+    "mins": "min",
+    "usd": "USD",
+    "$": "USD",
+})
+
+
+def _suggest_unit(text: str, exc: Exception | None) -> str:
+    """A hint for a unit string pint could not parse."""
+    import difflib
+
+    tokens = re.findall(r"[A-Za-z_$¢µ]+", text[:MAX_UNIT_STRING])
+    hints = [f"'{t}' -> {_SPELLING_HINTS[t]}" for t in tokens if t in _SPELLING_HINTS]
+    if not hints and exc is not None:
+        bad = getattr(exc, "unit_names", None) or ()
+        if isinstance(bad, str):
+            bad = (bad,)
+        known = list(_known_unit_names())
+        for name in list(bad)[:3]:
+            close = difflib.get_close_matches(str(name)[:40], known, n=3, cutoff=0.6)
+            if close:
+                hints.append(f"'{name}' -> did you mean {', '.join(close)}?")
+    return ("; hint: " + "; ".join(hints)) if hints else ""
+
+
+@functools.lru_cache(maxsize=1)
+def _known_unit_names() -> tuple[str, ...]:
+    names = set(ureg._units) | {
+        p + s for p in ("k", "M", "G", "T", "P", "Ki", "Mi", "Gi", "Ti") for s in ("B", "bit", "FLOP")
+    }
+    return tuple(sorted(names))
+
+
+def _clip(text: str) -> str:
+    return repr(text) if len(text) <= 60 else repr(text[:40]) + f"... ({len(text)} characters)"
+
+
+def parse_quantity(text: str, where: str = "") -> Any:
+    """Parse ``text`` (e.g. ``"4 h"``) into a scalar Quantity of :data:`ureg`.
+
+    The one parser for unit strings: models, spec fields, :func:`mlsysim.sweep`
+    and the CLI all read strings through it.  Every string is accepted or
+    refused in bounded time (see :data:`MAX_UNIT_STRING`); results are cached
+    in an LRU cache of at most 4,096 strings, so at most ~1 MB of text.
+
+    Raises
+    ------
+    UnitError
+        When the string is not a real scalar with units mlsysim.ureg knows
+        (with a spelling hint where one applies), prefixed by ``where``.
+
+    >>> round(parse_quantity("4 h").to("s").m)
+    14400
+    """
+    if not isinstance(text, str):
+        raise UnitError(f"{where + ': ' if where else ''}expected a string such as '4 h'; "
+                        f"got {type(text).__name__}")
+    try:
+        magnitude, units = _parse_cached(text)
+    except Exception as exc:  # pint raises several unrelated types here
+        prefix = f"{where}: " if where else ""
+        detail = str(exc)
+        if len(detail) > 200:
+            detail = detail[:200] + "..."
+        raise UnitError(
+            f"{prefix}cannot parse {_clip(text)} as a quantity ({detail}){_suggest_unit(text, exc)}"
+        ) from None
+    return _raw_quantity(magnitude, units)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> tuple[float, Any]:
+    """(magnitude, UnitsContainer) of a unit string.
+
+    Cached because pint's parser takes ~100 us and textbook scripts pass the
+    same strings again and again.  Only immutable parts are cached; every call
+    builds a new Quantity.  Strings are at most :data:`MAX_UNIT_STRING` long
+    (the guard refuses longer ones before they are cached), so the cache holds
+    at most 4,096 x 256 characters.
+    """
+    q = ureg.Quantity(text)
+    if not isinstance(q, Quantity):  # pragma: no cover - pint returns a Quantity
+        q = Quantity(q)
+    m = q.magnitude
+    if isinstance(m, bool) or not isinstance(m, (int, float)):
+        raise ValueError("does not parse to a real scalar")
+    return float(m), q._units

@@ -11,6 +11,9 @@ datasheets print them.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+from typing import Mapping
+
 from .specs import (
     Accelerator,
     HostMemory,
@@ -432,8 +435,8 @@ FERAM_MCU = Microcontroller(
     },
 )
 
-#: Every catalog entry by its constant name.
-CATALOG: dict[str, Spec] = {name: value for name, value in dict(globals()).items()
-                            if isinstance(value, Spec) and name.isupper()}
+#: Every catalog entry by its constant name (read-only: the catalog cannot be rewritten in place).
+CATALOG: Mapping[str, Spec] = MappingProxyType({name: value for name, value in dict(globals()).items()
+                                               if isinstance(value, Spec) and name.isupper()})
 
 __all__ = sorted(CATALOG)
