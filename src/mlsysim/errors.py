@@ -49,7 +49,7 @@ def warn_regime(message: str, category: type[Warning] = RegimeWarning) -> None:
     import warnings
 
     frame = sys._getframe(1)
-    level = 1
+    level = 2  # stacklevel 1 is this function, 2 its caller
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
         frame = frame.f_back
         level += 1

@@ -19,30 +19,39 @@ import re
 from typing import Any
 
 import numpy as np
+import pint
 
-from .units import ureg
+from .errors import UnitError
+from .units import KINDS, ureg
 
 __all__ = ["format_quantity", "format_as_given", "format_value", "table"]
 
 _Quantity = ureg.Quantity
 
 # Human-friendly unit ladders, smallest first: the largest unit whose value is >= 1 is used.
-_LADDERS: dict[Any, tuple[str, ...]] = {
-    ureg.second.dimensionality: ("ns", "µs", "ms", "s", "min", "h", "day", "year"),
-    ureg.byte.dimensionality: ("B", "kB", "MB", "GB", "TB", "PB", "EB"),
-    (ureg.byte / ureg.second).dimensionality: ("B/s", "kB/s", "MB/s", "GB/s", "TB/s", "PB/s"),
-    (1 / ureg.second).dimensionality: ("1/s",),
-    ureg.USD.dimensionality: ("USD",),
-    (ureg.USD / ureg.second).dimensionality: ("USD/year",),
-    (ureg.USD / ureg.byte).dimensionality: ("USD/GB",),
-    ureg.watt.dimensionality: ("µW", "mW", "W", "kW", "MW"),
-    ureg.joule.dimensionality: ("nJ", "µJ", "mJ", "J", "kJ", "MJ"),
-    (ureg.FLOP / ureg.second).dimensionality: ("FLOP/s", "GFLOP/s", "TFLOP/s", "PFLOP/s", "EFLOP/s"),
-}
+# They come from the one table of quantity kinds (mlsysim.units.KINDS).
+_LADDERS: dict[Any, tuple[str, ...]] = {k.dimensionality: k.display for k in KINDS.values() if k.display}
 
 
-def _number(x: float) -> str:
-    """Four significant figures, thousands separators for large whole values."""
+def _number(x: Any) -> str:
+    """Four significant figures, thousands separators for large whole values.
+
+    Anything numpy or Python calls a number is accepted: integers too large
+    for a float and complex numbers are printed rather than refused.
+    """
+    if type(x) is not float:
+        if isinstance(x, (bool, np.bool_)):
+            return str(bool(x))
+        if isinstance(x, (complex, np.complexfloating)):
+            return f"{complex(x):.4g}"
+        try:
+            x = float(x)
+        except OverflowError:  # an integer beyond float range
+            from decimal import Decimal
+
+            return f"{Decimal(int(x)):.4g}"
+        except (TypeError, ValueError):
+            return str(x)[:40]
     if x != x or x in (float("inf"), float("-inf")):
         return str(x)
     ax = abs(x)
@@ -56,13 +65,20 @@ def _number(x: float) -> str:
 
 
 def _pick_unit(q: Any) -> Any:
+    try:
+        return _pick_unit_of(q)
+    except Exception:  # an odd magnitude (huge int, complex, masked): print it as given
+        return q
+
+
+def _pick_unit_of(q: Any) -> Any:
     ladder = _LADDERS.get(q.dimensionality)
     if ladder is None:
-        try:
-            return q.to_compact()
-        except Exception:  # pragma: no cover - to_compact on odd units
-            return q
-    mags = np.abs(np.asarray(q.m_as(ladder[0]), dtype=float))
+        return q.to_compact()
+    with np.errstate(all="ignore"):
+        mags = np.abs(np.asarray(q.m_as(ladder[0]), dtype=float))
+        if not np.array_equal(np.isfinite(mags), np.isfinite(np.asarray(q.magnitude, dtype=float))):
+            return q  # beyond float range in the ladder's smallest unit: keep the unit given
     finite = mags[np.isfinite(mags) & (mags > 0)]
     ref = float(np.median(finite)) if finite.size else 0.0
     chosen = "s" if (ref == 0 and "s" in ladder) else ladder[0]
@@ -92,12 +108,27 @@ def format_quantity(q: Any) -> str:
     >>> format_quantity(Q_(672e9, "B/s"))
     '672 GB/s'
     """
-    q = _pick_unit(q)
+    return _as_given(_pick_unit(_quantity_arg(q, "format_quantity")))
+
+
+def _quantity_arg(q: Any, fname: str) -> Any:
+    """``q`` as a Quantity of mlsysim.ureg (one of another registry through its string form)."""
+    if isinstance(q, _Quantity):
+        return q
+    if isinstance(q, pint.Quantity):
+        try:
+            return ureg.Quantity(q.magnitude, format(q.units, "D"))
+        except Exception:
+            pass
+    raise UnitError(f"{fname}(): parameter 'q' expects a Quantity of mlsysim.ureg; got {type(q).__name__}")
+
+
+def _as_given(q: Any) -> str:
     m = q.magnitude
     unit = _unit_text(q.units)
     if np.ndim(m) == 0:
-        return f"{_number(float(m))} {unit}".rstrip()
-    return f"{_array_text(np.asarray(m, dtype=float))} {unit}".rstrip()
+        return f"{_number(m.item() if isinstance(m, np.ndarray) else m)} {unit}".rstrip()
+    return f"{_array_text(m)} {unit}".rstrip()
 
 
 def format_as_given(q: Any) -> str:
@@ -107,41 +138,54 @@ def format_as_given(q: Any) -> str:
     >>> format_as_given(Q_("8 KiB"))
     '8 KiB'
     """
-    m = q.magnitude
-    unit = _unit_text(q.units)
-    if np.ndim(m) == 0:
-        return f"{_number(float(m))} {unit}".rstrip()
-    return f"{_array_text(np.asarray(m, dtype=float))} {unit}".rstrip()
+    return _as_given(_quantity_arg(q, "format_as_given"))
 
 
-def _array_text(a: np.ndarray) -> str:
+def _array_text(a: Any) -> str:
+    """A short text for an array: all elements up to six, else the range and the shape."""
+    mask = np.ma.getmaskarray(a) if isinstance(a, np.ma.MaskedArray) else None
+    a = np.asarray(np.ma.getdata(a))
+    if a.dtype.kind not in "biufc":
+        return f"{a.dtype.kind}-array shape {a.shape}"
+    shape = f" shape {a.shape}" if a.ndim > 1 else ""
     if a.size <= 6:
-        return "[" + ", ".join(_number(float(x)) for x in a.ravel()) + "]" + (
-            f" shape {a.shape}" if a.ndim > 1 else "")
-    return f"[{_number(float(np.min(a)))} .. {_number(float(np.max(a)))}] shape {a.shape}"
+        items = a.ravel().tolist()
+        hidden = mask.ravel().tolist() if mask is not None else [False] * len(items)
+        return "[" + ", ".join("--" if h else _number(x) for x, h in zip(items, hidden)) + "]" + shape
+    if mask is not None:
+        a = a[~mask]
+    if a.dtype.kind == "c" or a.size == 0:
+        return f"[{a.size} values] shape {a.shape}"
+    with np.errstate(all="ignore"):
+        lo, hi = np.min(a), np.max(a)
+    return f"[{_number(lo.item())} .. {_number(hi.item())}] shape {a.shape}"
 
 
 def format_value(v: Any) -> str:
     """Format a field value: Quantity, number, bool, string or array of them."""
-    if isinstance(v, _Quantity):
+    if isinstance(v, pint.Quantity):
         return format_quantity(v)
     if isinstance(v, (bool, np.bool_, str)):
         return str(v)
     if isinstance(v, np.ndarray):
-        if v.dtype.kind in "fiu":
-            return _array_text(v.astype(float)) if v.ndim else _number(float(v))
+        if v.dtype.kind in "fiuc":
+            return _array_text(v) if v.ndim else _number(v.item())
         if v.size <= 6:
-            return str(v.tolist())
+            return str(v.tolist())[:200]
         return f"{v.dtype.kind}-array shape {v.shape}"
-    if isinstance(v, (int, float, np.number)):
-        return _number(float(v))
+    if isinstance(v, (int, float, complex, np.number)):
+        return _number(v)
     if hasattr(v, "as_dict") and hasattr(type(v), "__attrs_attrs__"):  # a nested record
         return type(v).__name__
     return str(v)
 
 
 def table(rows: list[tuple[str, str]], title: str | None = None) -> str:
-    """An aligned two-column text table."""
+    """An aligned two-column text table of ``(label, text)`` rows."""
+    try:
+        rows = [(str(k), str(v)) for k, v in rows]
+    except (TypeError, ValueError):
+        raise UnitError("table(): parameter 'rows' expects a sequence of (label, text) pairs") from None
     width = max((len(k) for k, _ in rows), default=0)
     lines = [title] if title else []
     lines += [f"  {k.ljust(width)}  {v}" for k, v in rows]

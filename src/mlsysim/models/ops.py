@@ -30,7 +30,6 @@ References
 
 from __future__ import annotations
 
-import warnings
 
 import attrs
 import numpy as np
@@ -39,7 +38,7 @@ from .._export import exporter
 from .._arrays import broadcast, scalar_or_array
 from .._records import Record
 from .._validate import Count, Fraction, MoneyRate, Number, Probability, Rate, Time, validated
-from ..errors import DomainError, RegimeWarning
+from ..errors import DomainError, warn_regime
 from ..units import quantity, ureg
 
 __all__: list[str] = []
@@ -473,14 +472,15 @@ def _canary_n(c, p, k):
     return np.where(k > 0, nk, n0)
 
 
-def _as_counts(n, where):
+def _as_counts(n, where, allowed_failures=0):
     """Float sample sizes as int64, warning above 2**53 and refusing beyond int64."""
-    if np.any(n >= _INT64_LIMIT):
-        raise DomainError(f"{where}: the sample size exceeds 2**63 requests (failure_rate too small to "
-                          "count in int64); use a larger failure_rate")
+    over = n >= _INT64_LIMIT
+    if np.any(over):
+        blame = ("allowed_failures too large or failure_rate too small" if np.any(over & (allowed_failures > 0))
+                 else "failure_rate too small")
+        raise DomainError(f"{where}: the sample size exceeds 2**63 requests ({blame} to count in int64)")
     if np.any(n > _EXACT_INTEGER_LIMIT):
-        warnings.warn(f"{where}: sample sizes above 2**53 are not exact in float64 arithmetic",
-                      RegimeWarning, stacklevel=3)
+        warn_regime(f"{where}: sample sizes above 2**53 are not exact in float64 arithmetic")
     return scalar_or_array(np.asarray(n).astype(np.int64))
 
 
@@ -556,7 +556,7 @@ def canary_sample_size(confidence, failure_rate, allowed_failures=0):
     array([2995, 4742, 6294])
     """
     n = _canary_n(confidence, failure_rate, allowed_failures)
-    return _as_counts(n, "canary_sample_size()")
+    return _as_counts(n, "canary_sample_size()", allowed_failures)
 
 
 @export

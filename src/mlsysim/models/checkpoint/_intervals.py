@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -13,7 +12,7 @@ from ..._validate import (
     Time,
     validated,
 )
-from ...errors import RegimeWarning
+from ...errors import warn_regime
 from ._common import DALY_REGIME_LIMIT, YOUNG_REGIME_LIMIT, _s
 
 __all__: list[str] = []
@@ -76,10 +75,9 @@ def young_interval(write_time, mtbf):
     """
     d = write_time.m / mtbf.m
     if np.any(d > YOUNG_REGIME_LIMIT * (1 + 1e-12)):  # rounding noise at the limit does not warn
-        warnings.warn(
+        warn_regime(
             f"young_interval(): write_time/mtbf = {np.max(d):.3g} exceeds {YOUNG_REGIME_LIMIT}; Young's "
-            "first-order interval is more than 15% off the exact optimum there (use optimal_interval)",
-            RegimeWarning, stacklevel=2)
+            "first-order interval is more than 15% off the exact optimum there (use optimal_interval)")
     return _s(np.sqrt(2.0 * write_time.m * mtbf.m))
 
 
@@ -143,10 +141,10 @@ def daly_interval(write_time, mtbf):
     """
     d = write_time.m / mtbf.m
     if np.any(d > DALY_REGIME_LIMIT * (1 + 1e-12)):  # rounding noise at the limit does not warn
-        warnings.warn(
+        warn_regime(
             f"daly_interval(): write_time/mtbf = {np.max(d):.3g} exceeds {DALY_REGIME_LIMIT}; Daly's "
             "estimate is more than 2% off the exact optimum there and becomes the cap M at 2M "
-            "(use optimal_interval)", RegimeWarning, stacklevel=2)
+            "(use optimal_interval)")
     h = np.sqrt(0.5 * d)  # sqrt(delta / 2M)
     scaled = 2.0 * h * (1.0 + h / 3.0 + h * h / 9.0) - d  # tau / M
     return _s(mtbf.m * np.where(d < 2.0, scaled, 1.0))
