@@ -24,27 +24,63 @@ from typing import Any, Callable
 import attrs
 import numpy as np
 
+import pint
+
 from ._records import Record
-from .units import ureg
+from .errors import DomainError, UnitError
+from .units import parse_quantity, ureg
 
 __all__ = ["sweep", "Sweep"]
 
 _Quantity = ureg.Quantity
 
 
-def _as_axis(value: Any) -> Any | None:
-    """The 1-D axis values if ``value`` is a 1-D sequence, else None (a pass-through scalar)."""
+def _as_axis(name: str, value: Any, choices: tuple[str, ...] | None) -> Any | None:
+    """The 1-D axis values if ``value`` is a 1-D sequence, else None (a pass-through scalar).
+
+    A list of strings is a list of quantities (``["1 h", "4 h"]``), read by the
+    one unit parser, unless the parameter is declared a choice (``segments``),
+    in which case it is an axis of choices.  Quantities of another registry are
+    converted through their string form.
+    """
+    where = f"sweep(): parameter '{name}'"
+    if isinstance(value, pint.Quantity) and not isinstance(value, _Quantity):
+        try:
+            value = _Quantity(value.magnitude, format(value.units, "D"))
+        except Exception:
+            raise UnitError(f"{where}: a Quantity of another UnitRegistry whose unit mlsysim.ureg cannot "
+                            "read; build it with mlsysim.Q_") from None
     if isinstance(value, _Quantity):
         return value if np.ndim(value.magnitude) == 1 else None
     if isinstance(value, (list, tuple)):
-        if value and all(isinstance(v, str) for v in value):
-            qs = [ureg.Quantity(v) for v in value]
+        if not value:
+            raise DomainError(f"{where}: an empty list gives an empty grid; give at least one value")
+        if all(isinstance(v, str) for v in value):
+            if choices is not None:
+                return np.asarray(value, dtype=object)
+            qs = [parse_quantity(v, where) for v in value]
             unit = qs[0].units
             try:
                 return _Quantity(np.array([q.m_as(unit) for q in qs], dtype=float), unit)
-            except Exception:  # incompatible units or plain strings: keep as an object axis
-                return np.asarray(value, dtype=object)
-        return np.asarray(value)
+            except pint.DimensionalityError:
+                raise UnitError(f"{where}: the values {', '.join(map(repr, value[:4]))} are not all of one "
+                                "dimension") from None
+        if all(isinstance(v, pint.Quantity) for v in value):
+            first = _as_axis(name, value[0], None) if not isinstance(value[0], _Quantity) else value[0]
+            try:
+                unit = first.units
+                return _Quantity(np.array([_as_axis(name, v, None).m_as(unit) if not isinstance(v, _Quantity)
+                                           else v.m_as(unit) for v in value], dtype=float), unit)
+            except (pint.DimensionalityError, TypeError, ValueError):
+                raise UnitError(f"{where}: a list of Quantities that are not all scalars of one "
+                                "dimension") from None
+        try:
+            arr = np.asarray(value)
+        except (ValueError, TypeError):
+            raise UnitError(f"{where}: a ragged or mixed list (items of different lengths or types)") from None
+        if arr.ndim != 1:
+            raise DomainError(f"{where}: a list becomes one grid axis and must be flat; got shape {arr.shape}")
+        return arr
     if isinstance(value, np.ndarray):
         return value if value.ndim == 1 else None
     return None
@@ -120,6 +156,28 @@ def _column(name: str, value: Any, shape: tuple[int, ...]) -> dict[str, np.ndarr
     return {name: np.broadcast_to(np.asarray(value), shape).ravel()}
 
 
+def _evaluate(fn: Callable[..., Any], call: dict[str, Any], choice_axes: list[tuple[str, int, Any]],
+              shape: tuple[int, ...], fixed: frozenset[int]) -> Any:
+    """``fn`` on the grid; a choice axis is evaluated once per choice and the results stacked on it."""
+    if not choice_axes:
+        return fn(**call)
+    (name, pos, values), rest = choice_axes[0], choice_axes[1:]
+    parts = [_evaluate(fn, {**call, name: str(v)}, rest, shape, fixed | {pos}) for v in values]
+    target = tuple(1 if (i == pos or i in fixed) else n for i, n in enumerate(shape))
+    return _stack(parts, pos, target)
+
+
+def _stack(parts: list[Any], axis: int, target: tuple[int, ...]) -> Any:
+    first = parts[0]
+    if isinstance(first, Record):
+        return type(first)(**{f.name: _stack([getattr(p, f.name) for p in parts], axis, target)
+                              for f in attrs.fields(type(first))})
+    if isinstance(first, _Quantity):
+        unit = first.units
+        return _Quantity(np.concatenate([np.broadcast_to(p.m_as(unit), target) for p in parts], axis=axis), unit)
+    return np.concatenate([np.broadcast_to(np.asarray(p), target) for p in parts], axis=axis)
+
+
 def sweep(fn: Callable[..., Any], /, **params: Any) -> Sweep:
     """Evaluate ``fn`` on the outer-product grid of its 1-D array arguments.
 
@@ -130,7 +188,9 @@ def sweep(fn: Callable[..., Any], /, **params: Any) -> Sweep:
     **params
         The model's arguments by name.  A 1-D array, a Quantity wrapping one,
         a list of numbers or a list of unit strings (``["1 h", "4 h"]``)
-        becomes a grid axis; anything else (scalars, strings, specs, arrays of
+        becomes a grid axis, and so does a list of choices for a parameter
+        declared as one (``segments=["fractional", "whole"]``: the model is
+        evaluated once per choice); anything else (scalars, strings, specs, arrays of
         other dimensions) passes through unchanged.
 
     Returns
@@ -144,18 +204,28 @@ def sweep(fn: Callable[..., Any], /, **params: Any) -> Sweep:
     The call is a single vectorised evaluation, so errors in any grid point
     are raised as the model would raise them.
     """
-    axes = {name: axis for name, value in params.items() if (axis := _as_axis(value)) is not None}
+    declared = getattr(fn, "__validators__", {})
+    choice_of = {name: getattr(d, "choices", None) for name, d in declared.items()}
+    axes = {name: axis for name, value in params.items()
+            if (axis := _as_axis(name, value, choice_of.get(name))) is not None}
     ndim = len(axes)
     call: dict[str, Any] = {}
+    choice_axes: list[tuple[str, int, Any]] = []
     position = 0
     for name, value in params.items():
         if name in axes:
-            call[name] = _reshape(axes[name], position, ndim)
+            if choice_of.get(name) is not None and isinstance(axes[name], np.ndarray):
+                choice_axes.append((name, position, axes[name]))
+                call[name] = None  # set per choice by _evaluate
+            else:
+                call[name] = _reshape(axes[name], position, ndim)
             position += 1
         else:
             call[name] = value
-    result = fn(**call)
     shape = tuple(int(np.size(a.magnitude if isinstance(a, _Quantity) else a)) for a in axes.values())
+    result = _evaluate(fn, call, choice_axes, shape, frozenset())
+    for name, pos, values in choice_axes:
+        call[name] = _reshape(values, pos, ndim)
     inputs = {}
     for name, value in call.items():
         if name in axes:
