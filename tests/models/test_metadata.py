@@ -26,6 +26,7 @@ from mlsysim.models.metadata import (
     scaling_wall,
 )
 from mlsysim.testing import magnitudes, quantities
+from _helpers import check_row, rows, vary
 
 # Seed scenario (Vol. 2 lab 04, Act II)
 GPUS, WORKERS = 4096, 8
@@ -404,56 +405,53 @@ GOOD = {
 }
 
 BAD = [
-    # (function, parameter, bad value, exception)
-    (metadata_demand, "opens_per_worker", 50, UnitError),                 # bare number
-    (metadata_demand, "opens_per_worker", "50 MB/s", UnitError),          # a bandwidth, not a rate
-    (metadata_demand, "opens_per_worker", "-1 1/s", DomainError),
-    (metadata_demand, "accelerators", 0, DomainError),
-    (metadata_demand, "accelerators", 2.5, DomainError),                  # not whole
-    (metadata_demand, "workers_per_accelerator", np.nan, DomainError),
-    (metadata_demand, "ops_per_open", -1, DomainError),
-    (metadata_demand, "ops_per_open", "3 s", UnitError),
-    (file_open_rate, "sample_rate", "50 s", UnitError),
-    (file_open_rate, "samples_per_file", 0.5, DomainError),               # below one sample
-    (file_open_rate, "sample_rate", Q_(np.array([1.0, np.inf]), "1/s"), DomainError),
-    (layout_demand, "store", "s3", DomainError),
-    (layout_demand, "samples_per_file", "250 B", UnitError),
-    (mds_saturation, "demand", 1e5, UnitError),
-    (mds_saturation, "demand", "1e5 B", UnitError),
-    (mds_saturation, "demand", Q_(np.array([1.0, -1.0]), "1/s"), DomainError),
-    (mds_saturation, "servers", 0, DomainError),
-    (mds_saturation, "scaling_efficiency", 1.5, DomainError),             # fraction above 1
-    (mds_saturation, "target_utilization", 0.0, DomainError),             # must be positive
-    (mds_saturation, "target_utilization", 1.2, DomainError),
-    (mds_saturation, "server", hardware.S3_STANDARD, UnitError),          # not a MetadataServer
-    (mds_saturation, "server", "NO_SUCH_MDS", DomainError),
-    (max_accelerators, "opens_per_worker", "nan 1/s", DomainError),
-    (max_accelerators, "workers_per_accelerator", -8, DomainError),
-    (scaling_wall, "per_accelerator_bandwidth", "0 MB/s", DomainError),   # zero where positive is needed
-    (scaling_wall, "storage_bandwidth", "1344 GB", UnitError),
-    (scaling_wall, "network_bandwidth", 1200, UnitError),
-    (erlang_c, "offered_load", -0.5, DomainError),
-    (erlang_c, "offered_load", "1 1/s", UnitError),                       # Erlangs are plain numbers
-    (erlang_c, "servers", 0, DomainError),
-    (mmc_wait_time, "service_rate", "0 1/s", DomainError),
-    (mmc_wait_time, "arrival_rate", "1 s", UnitError),
-    (mmc_wait_time, "arrival_rate", None, UnitError),
-    (mmc_wait_time, "servers", 1.5, DomainError),
-    (open_latency, "threads", 0, DomainError),
-    (open_latency, "demand", "inf 1/s", DomainError),
-    (open_latency, "scaling_efficiency", -0.1, DomainError),
-    (prefix_load, "method", "POST", DomainError),
-    (prefix_load, "prefixes", 0, DomainError),
-    (prefix_load, "store", hardware.LUSTRE_MDS, UnitError),
+    # (function, kwargs, exception, parameter named): the shared format of tests/_helpers.py
+    (metadata_demand, vary(GOOD, metadata_demand, opens_per_worker=50), UnitError, "opens_per_worker"),                 # bare number
+    (metadata_demand, vary(GOOD, metadata_demand, opens_per_worker="50 MB/s"), UnitError, "opens_per_worker"),          # a bandwidth, not a rate
+    (metadata_demand, vary(GOOD, metadata_demand, opens_per_worker="-1 1/s"), DomainError, "opens_per_worker"),
+    (metadata_demand, vary(GOOD, metadata_demand, accelerators=0), DomainError, "accelerators"),
+    (metadata_demand, vary(GOOD, metadata_demand, accelerators=2.5), DomainError, "accelerators"),                  # not whole
+    (metadata_demand, vary(GOOD, metadata_demand, workers_per_accelerator=np.nan), DomainError, "workers_per_accelerator"),
+    (metadata_demand, vary(GOOD, metadata_demand, ops_per_open=-1), DomainError, "ops_per_open"),
+    (metadata_demand, vary(GOOD, metadata_demand, ops_per_open="3 s"), UnitError, "ops_per_open"),
+    (file_open_rate, vary(GOOD, file_open_rate, sample_rate="50 s"), UnitError, "sample_rate"),
+    (file_open_rate, vary(GOOD, file_open_rate, samples_per_file=0.5), DomainError, "samples_per_file"),               # below one sample
+    (file_open_rate, vary(GOOD, file_open_rate, sample_rate=Q_(np.array([1.0, np.inf]), "1/s")), DomainError, "sample_rate"),
+    (layout_demand, vary(GOOD, layout_demand, store="s3"), DomainError, "store"),
+    (layout_demand, vary(GOOD, layout_demand, samples_per_file="250 B"), UnitError, "samples_per_file"),
+    (mds_saturation, vary(GOOD, mds_saturation, demand=1e5), UnitError, "demand"),
+    (mds_saturation, vary(GOOD, mds_saturation, demand="1e5 B"), UnitError, "demand"),
+    (mds_saturation, vary(GOOD, mds_saturation, demand=Q_(np.array([1.0, -1.0]), "1/s")), DomainError, "demand"),
+    (mds_saturation, vary(GOOD, mds_saturation, servers=0), DomainError, "servers"),
+    (mds_saturation, vary(GOOD, mds_saturation, scaling_efficiency=1.5), DomainError, "scaling_efficiency"),             # fraction above 1
+    (mds_saturation, vary(GOOD, mds_saturation, target_utilization=0.0), DomainError, "target_utilization"),             # must be positive
+    (mds_saturation, vary(GOOD, mds_saturation, target_utilization=1.2), DomainError, "target_utilization"),
+    (mds_saturation, vary(GOOD, mds_saturation, server=hardware.S3_STANDARD), UnitError, "server"),          # not a MetadataServer
+    (mds_saturation, vary(GOOD, mds_saturation, server="NO_SUCH_MDS"), DomainError, "server"),
+    (max_accelerators, vary(GOOD, max_accelerators, opens_per_worker="nan 1/s"), DomainError, "opens_per_worker"),
+    (max_accelerators, vary(GOOD, max_accelerators, workers_per_accelerator=-8), DomainError, "workers_per_accelerator"),
+    (scaling_wall, vary(GOOD, scaling_wall, per_accelerator_bandwidth="0 MB/s"), DomainError, "per_accelerator_bandwidth"),   # zero where positive is needed
+    (scaling_wall, vary(GOOD, scaling_wall, storage_bandwidth="1344 GB"), UnitError, "storage_bandwidth"),
+    (scaling_wall, vary(GOOD, scaling_wall, network_bandwidth=1200), UnitError, "network_bandwidth"),
+    (erlang_c, vary(GOOD, erlang_c, offered_load=-0.5), DomainError, "offered_load"),
+    (erlang_c, vary(GOOD, erlang_c, offered_load="1 1/s"), UnitError, "offered_load"),                       # Erlangs are plain numbers
+    (erlang_c, vary(GOOD, erlang_c, servers=0), DomainError, "servers"),
+    (mmc_wait_time, vary(GOOD, mmc_wait_time, service_rate="0 1/s"), DomainError, "service_rate"),
+    (mmc_wait_time, vary(GOOD, mmc_wait_time, arrival_rate="1 s"), UnitError, "arrival_rate"),
+    (mmc_wait_time, vary(GOOD, mmc_wait_time, arrival_rate=None), UnitError, "arrival_rate"),
+    (mmc_wait_time, vary(GOOD, mmc_wait_time, servers=1.5), DomainError, "servers"),
+    (open_latency, vary(GOOD, open_latency, threads=0), DomainError, "threads"),
+    (open_latency, vary(GOOD, open_latency, demand="inf 1/s"), DomainError, "demand"),
+    (open_latency, vary(GOOD, open_latency, scaling_efficiency=-0.1), DomainError, "scaling_efficiency"),
+    (prefix_load, vary(GOOD, prefix_load, method="POST"), DomainError, "method"),
+    (prefix_load, vary(GOOD, prefix_load, prefixes=0), DomainError, "prefixes"),
+    (prefix_load, vary(GOOD, prefix_load, store=hardware.LUSTRE_MDS), UnitError, "store"),
 ]
 
 
-@pytest.mark.parametrize("fn, name, value, exc", BAD,
-                         ids=[f"{f.__name__}-{p}-{v!r:.20}" for f, p, v, _ in BAD])
-def test_bad_input(fn, name, value, exc):
-    kwargs = dict(GOOD[fn], **{name: value})
-    with pytest.raises(exc, match=name):
-        fn(**kwargs)
+@pytest.mark.parametrize("row", rows(BAD, GOOD), ids=lambda r: r.id)
+def test_bad_input(row):
+    check_row(row)
 
 
 @pytest.mark.parametrize("fn", list(GOOD), ids=lambda f: f.__name__)
