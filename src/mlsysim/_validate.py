@@ -648,6 +648,49 @@ def check(value: Any, param: Param, where: str) -> Any:
 _MISSING = object()
 
 
+def _has_nan(x: Any) -> bool:
+    """True if a result (number, array, Quantity or record of them) holds a NaN; fast on scalars."""
+    t = type(x)
+    if t is float:
+        return x != x
+    if t is _Quantity:
+        x = x._magnitude
+        t = type(x)
+        if t is float:
+            return x != x
+    if t is np.ndarray or isinstance(x, np.ndarray):
+        return x.dtype.kind in "fc" and bool(np.isnan(x).any())
+    if isinstance(x, np.floating):
+        return bool(x != x)
+    fields = getattr(t, "__attrs_attrs__", None)
+    if fields is not None:
+        return any(_has_nan(getattr(x, f.name)) for f in fields)
+    return False
+
+
+def _refuse_nan(fname: str, out: dict[str, Any], checks: tuple[tuple[str, Param, str], ...]) -> None:
+    """A NaN result from NaN-free inputs: name the inputs beyond float64's comfortable range."""
+    extreme = []
+    for name, _decl, _where in checks:
+        v = out.get(name)
+        m = v._magnitude if isinstance(v, _Quantity) else v
+        if isinstance(m, (bool, np.bool_, str)) or m is None:
+            continue
+        try:
+            a = np.abs(np.asarray(m, dtype=float))
+        except (TypeError, ValueError):
+            continue
+        with np.errstate(all="ignore"):
+            if a.size and bool(np.any((a > 1e100) | ((a > 0) & (a < 1e-100)) | np.isinf(a))):
+                extreme.append(name)
+    names = extreme or [name for name, _, _ in checks]
+    which = "extreme values of" if extreme else "the values of"
+    raise DomainError(
+        f"{fname}(): the result would be NaN: {which} parameter(s) {', '.join(repr(n) for n in names)} "
+        "take the formula beyond the range of float64 arithmetic"
+    )
+
+
 def _check_broadcast(fname: str, shaped: list[tuple[str, tuple[int, ...]]]) -> None:
     """Raise DomainError naming the parameters whose array shapes do not broadcast together."""
     try:
@@ -759,6 +802,8 @@ def validated(**declarations: Param) -> Callable[[Callable[..., Any]], Callable[
             # model's to handle, not the user's to see.
             with np.errstate(all="ignore"):
                 result = fn(**out)
+            if _has_nan(result):  # inputs have no NaN (checked above): the arithmetic lost them
+                _refuse_nan(fname, out, checks)
             return scalar_or_array(result)  # 0-d results as Python scalars
 
         wrapper.__validators__ = dict(declarations)  # type: ignore[attr-defined]

@@ -82,10 +82,13 @@ def _definitions() -> list[str]:
 MAX_UNIT_STRING = 256
 
 _MAX_DEPTH = 8  # parenthesis nesting
+_INF = float("inf")
 _MAX_EXPONENT = 1000.0  # |n| in x**n
 _TOKEN = re.compile(
     r"""\s+|(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"""
     r"""|(?P<name>[^\W\d]\w*)|(?P<op>\*\*|[*/()+\-]|[%°])""")
+_LOOSE_NUMBER = re.compile(r"([^\W\d_])\s+[0-9.]|([0-9.])\s+[0-9.]+(?:[eE][+-]?[0-9]+)?(?![0-9.eE]|\s*/)")
+_AMBIGUOUS_DIVISION = re.compile(r"/\s*[0-9.]+(?:[eE][+-]?[0-9]+)?\s*\*?\s*[^\W\d_]")
 _UNEXPECTED = re.compile(r"[^\s\w.*/()+\-%°^⁻]")
 
 
@@ -110,6 +113,12 @@ def _guard(text: str) -> str:
         char = bad.group()
         hint = {"$": " (write USD for dollars)", "¢": " (write cent)"}.get(char, "")
         raise UnitError(f"unexpected character {char!r} in {text!r}{hint}")
+    if _AMBIGUOUS_DIVISION.search(text):  # pint reads "5 GB / 2 s" as (5 GB / 2) * s
+        raise UnitError(f"ambiguous division in {text[:60]!r}: write '5 GB / (2 s)' or '2.5 GB/s'")
+    loose = _LOOSE_NUMBER.search(text)
+    if loose:  # pint would multiply: "5 s 6" is 30 s, "5 6 s" is 30 s; a typo, not a quantity
+        raise UnitError(f"a number after {(loose.group(1) or loose.group(2))!r} in {text[:60]!r} "
+                        "(write '*' to multiply)")
     expanded = _pint_preprocess(text)  # what pint will see: '^', '²', 'squared', 'per' ...
     tokens: list[tuple[str, str]] = []
     pos = 0
@@ -128,6 +137,9 @@ def _guard(text: str) -> str:
                     raise UnitError(f"parentheses nested deeper than {_MAX_DEPTH} in {text!r}")
             elif tok == ")":
                 depth -= 1
+            elif kind == "num" and float(tok) in (_INF, 0.0) and any(
+                    c in "123456789" for c in tok.lower().split("e")[0]):
+                raise UnitError(f"the number {tok[:20]!r} is beyond the range of float64 in {text[:60]!r}")
             tokens.append((kind, tok))
     if "**" not in expanded:
         return text

@@ -76,6 +76,8 @@ def get(name: str) -> Spec:
     """
     if not isinstance(name, str):
         raise TypeError(f"hardware.get() expects a name (str); got {type(name).__name__}")
+    if len(name) > 200:  # no catalog name is this long; do not spend time matching it
+        raise KeyError(f"no hardware named {name[:40]!r}... ({len(name)} characters); known: {', '.join(names())}")
     try:
         return _INDEX[_key(name)]
     except KeyError:

@@ -472,6 +472,10 @@ def _canary_n(c, p, k):
     return np.where(k > 0, nk, n0)
 
 
+# Failures tolerated: a whole count, exact in float64 (beyond 2**53 the window is not countable exactly).
+_ALLOWED_FAILURES = Count(minimum=0, maximum=2.0**53, what="a whole count in [0, 2**53]")
+
+
 def _as_counts(n, where, allowed_failures=0):
     """Float sample sizes as int64, warning above 2**53 and refusing beyond int64."""
     over = n >= _INT64_LIMIT
@@ -485,7 +489,7 @@ def _as_counts(n, where, allowed_failures=0):
 
 
 @export
-@validated(confidence=Probability(), failure_rate=Probability(), allowed_failures=Count(minimum=0))
+@validated(confidence=Probability(), failure_rate=Probability(), allowed_failures=_ALLOWED_FAILURES)
 def canary_sample_size(confidence, failure_rate, allowed_failures=0):
     r"""Smallest number of requests that exposes a failure mode with the given confidence.
 
@@ -561,7 +565,7 @@ def canary_sample_size(confidence, failure_rate, allowed_failures=0):
 
 @export
 @validated(confidence=Probability(), failure_rate=Probability(), request_rate=Rate(positive=True),
-           traffic_fraction=_SHARE, allowed_failures=Count(minimum=0))
+           traffic_fraction=_SHARE, allowed_failures=_ALLOWED_FAILURES)
 def shadow_duration(confidence, failure_rate, request_rate, traffic_fraction=1.0, *, allowed_failures=0):
     r"""How long a shadow (or canary) deployment must run to see enough requests.
 
@@ -649,7 +653,7 @@ class ShadowPlan(Record):
 
 @export
 @validated(confidence=Probability(), failure_rate=Probability(), request_rate=Rate(positive=True),
-           traffic_fraction=_SHARE, allowed_failures=Count(minimum=0), release_cycle=Time(positive=True))
+           traffic_fraction=_SHARE, allowed_failures=_ALLOWED_FAILURES, release_cycle=Time(positive=True))
 def shadow_plan(confidence, failure_rate, request_rate, traffic_fraction=1.0, *, allowed_failures=0,
                 release_cycle="1 week"):
     r"""Whether a shadow window with a given confidence fits the release cycle.
@@ -703,7 +707,7 @@ def shadow_plan(confidence, failure_rate, request_rate, traffic_fraction=1.0, *,
     lam = request_rate.m
     duration = n / (lam * traffic_fraction)
     cycle = release_cycle.m
-    requests = _as_counts(n, "shadow_plan()")
+    requests = _as_counts(n, "shadow_plan()", allowed_failures)
     requests, duration, cycle, fraction, share = broadcast(
         requests, _Q(duration, _SECOND), _Q(cycle, _SECOND), n / (lam * cycle), duration / cycle)
     fits = scalar_or_array(np.asarray(duration.m <= cycle.m))
