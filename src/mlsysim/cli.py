@@ -367,12 +367,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _as_option(message: str) -> str:
-    """Name the command-line option in a model's error ("parameter 'write_time'" -> "--write-time")."""
+def _as_option(message: str, given: frozenset[str] | None = None) -> str:
+    """Name the command-line option in a model's error ("parameter 'write_time'" -> "--write-time").
+
+    Only an option the user gave (``given``, option names with underscores) is
+    blamed; a parameter computed from other options keeps its name.
+    """
     import re
 
-    return re.sub(r"parameter '([a-z_]+)'", lambda m: "option --" + m.group(1).replace("_", "-"),
-                  message.split("\n")[0])
+    def name(m: re.Match[str]) -> str:
+        if given is not None and m.group(1) not in given:
+            return f"parameter '{m.group(1)}' (computed from the options given)"
+        return "option --" + m.group(1).replace("_", "-")
+
+    return re.sub(r"parameter '([a-z_]+)'", name, message.split("\n")[0])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -388,7 +396,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except (MlsysimError, KeyError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        print(f"error: {_as_option(str(message))}", file=sys.stderr)
+        argv = sys.argv[1:] if argv is None else argv
+        given = frozenset(a[2:].split("=")[0].replace("-", "_") for a in argv if a.startswith("--"))
+        print(f"error: {_as_option(str(message), given)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. piped into head
         return 0
