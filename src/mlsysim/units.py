@@ -87,7 +87,9 @@ _MAX_EXPONENT = 1000.0  # |n| in x**n
 _TOKEN = re.compile(
     r"""\s+|(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"""
     r"""|(?P<name>[^\W\d]\w*)|(?P<op>\*\*|[*/()+\-]|[%°])""")
-_LOOSE_NUMBER = re.compile(r"([^\W\d_])\s+[0-9.]|([0-9.])\s+[0-9.]+(?:[eE][+-]?[0-9]+)?(?![0-9.eE]|\s*/)")
+# A number after a word, or after a number unless it starts a unit ("50000 1/s", "nan 1/s").
+_LOOSE_NUMBER = re.compile(r"(?<![\w.])(?!(?i:nan|inf|infinity)\b)([^\W\d_]\w*)\s+[0-9.]"
+                           r"|([0-9.]|(?i:nan|inf|infinity))\s+[0-9.]+(?:[eE][+-]?[0-9]+)?(?![0-9.eE]|\s*/)")
 _AMBIGUOUS_DIVISION = re.compile(r"/\s*[0-9.]+(?:[eE][+-]?[0-9]+)?\s*\*?\s*[^\W\d_]")
 _UNEXPECTED = re.compile(r"[^\s\w.*/()+\-%°^⁻]")
 
