@@ -582,6 +582,23 @@ def test_cli_refuses_bad_options_naming_the_one_given(argv, option):
         assert not blamed, f"{args}: blames an option not given: {message}"
 
 
+def test_cli_json_is_valid_json_even_for_infinite_results():
+    import json
+
+    from mlsysim.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["checkpoint", "--write-time", "2 min", "--mtbf", "4 h", "--interval", "1e300 s", "--json"])
+    assert code == 0
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"invalid JSON constant {constant}")
+
+    data = json.loads(out.getvalue(), parse_constant=refuse)
+    assert data["expected_runtime"]["value"] == "inf"
+
+
 if __name__ == "__main__":  # pragma: no cover - prints the counts for the report
     code = pytest.main([__file__, "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"])
     run = sys.modules.get("test_bad_input", sys.modules[__name__])  # the copy pytest imported

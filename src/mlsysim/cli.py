@@ -18,7 +18,7 @@ def _cmd_catalog(args: argparse.Namespace) -> int:
     from . import hardware
 
     if args.json:
-        json.dump(_catalog_json(), sys.stdout, indent=2)
+        json.dump(_strict_json(_catalog_json()), sys.stdout, indent=2, allow_nan=False)
         sys.stdout.write("\n")
         return 0
     if args.markdown:
@@ -124,7 +124,7 @@ def _emit(args: argparse.Namespace, title: str, values: dict[str, Any]) -> int:
                 out[name] = v.as_dict()
             else:
                 out[name] = _jsonable(v)
-        json.dump(out, sys.stdout, indent=2)
+        json.dump(_strict_json(out), sys.stdout, indent=2, allow_nan=False)
         sys.stdout.write("\n")
         return 0
     rows: list[tuple[str, str]] = []
@@ -139,6 +139,17 @@ def _emit(args: argparse.Namespace, title: str, values: dict[str, Any]) -> int:
     if rows:
         print(table(rows, title=title))
     return 0
+
+
+def _strict_json(obj: Any) -> Any:
+    """Valid JSON has no Infinity or NaN: non-finite numbers become the strings "inf", "-inf", "nan"."""
+    if isinstance(obj, float):
+        return obj if obj - obj == 0.0 else ("nan" if obj != obj else ("inf" if obj > 0 else "-inf"))
+    if isinstance(obj, dict):
+        return {k: _strict_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_strict_json(v) for v in obj]
+    return obj
 
 
 def _jsonable(v: Any) -> Any:
