@@ -11,7 +11,7 @@ hardware catalog with provenance for every number.
 
 from __future__ import annotations
 
-from . import hardware, models
+from . import hardware, models, workloads
 from .errors import DomainError, MlsysimError, RegimeWarning, UnitError
 from .sweep import Sweep, sweep
 from .units import Q_, ureg
@@ -27,6 +27,7 @@ __all__ = [
     "DomainError",
     "RegimeWarning",
     "hardware",
+    "workloads",
     "models",
     "sweep",
     "Sweep",
