@@ -118,7 +118,7 @@ def mlperf_results(benchmark: str | None = None, accelerator: str | None = None,
     (132, 36)
     >>> r = mlperf_results("resnet50", "a100")[0]
     >>> r.org, r.accelerators, round(r.throughput.to("MiB/s").m, 1)
-    ('DDN', 864, 17329.7)
+    ('DDN', 864, 79064.7)
     """
     def keep(r: MLPerfResult) -> bool:
         return ((benchmark is None or r.benchmark == benchmark.casefold())
