@@ -107,3 +107,14 @@ def test_vectorised_equals_elementwise():
         assert out.shape == (2, 3)
         for idx in np.ndindex(2, 3):
             assert out[idx] == S.cache_hit_fraction(caps[idx], "1 TB", policy)
+
+
+@pytest.mark.parametrize("policy", ["lru", "fifo"])
+def test_broadcasting_over_both_sizes(policy):
+    caps = Q_(np.array([[0.0], [3.0], [9.0]]), "TB")
+    data = Q_(np.array([1.0, 10.0, 40.0]), "TB")
+    out = S.cache_hit_fraction(caps, data, policy)
+    assert out.shape == (3, 3)
+    for i in range(3):
+        for j in range(3):
+            assert out[i, j] == S.cache_hit_fraction(caps[i, 0], data[j], policy)
