@@ -4,6 +4,8 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlsysim import Q_, workloads
 from mlsysim.models import storage as S
@@ -131,3 +133,28 @@ def test_prefetch_depth_does_not_overflow_int64():
     assert isinstance(exact, int) and exact == 2**53
     small = S.prefetch_depth(Q_(np.array([10.0, 25.0]), "ms"), "10 ms")
     assert small.dtype == np.int64 and small.tolist() == [1, 3]
+
+
+@settings(max_examples=60)
+@given(name=st.sampled_from(workloads.names()), storage=st.floats(1e8, 1e12), u=st.floats(0.05, 1.0))
+def test_agrees_with_input_pipeline_at_and_beyond_the_answer(name, storage, u):
+    # input_pipeline is a separate model of the same physics: N_max passes the threshold, N_max + 1
+    # does not (up to the 1e-9 boundary rounding)
+    w = workloads.get(name)
+    n = S.supported_accelerators(w, Q_(storage, "B/s"), min_utilization=u)
+    beyond = S.input_pipeline(n + 1, w.batch_bytes, w.compute_time, Q_(storage, "B/s"))
+    assert beyond.utilization < u * (1 + 1e-9)
+    if n >= 1:
+        at = S.input_pipeline(n, w.batch_bytes, w.compute_time, Q_(storage, "B/s"))
+        assert at.utilization >= u * (1 - 1e-9)
+
+
+@settings(max_examples=40)
+@given(storage=st.floats(1e8, 1e12), factor=st.floats(1.0, 10.0), clients=st.integers(1, 64))
+def test_monotone_in_bandwidth_and_a_host_ceiling_only_lowers(storage, factor, clients):
+    w = workloads.COSMOFLOW_H100
+    lo = S.supported_accelerators(w, Q_(storage, "B/s"))
+    hi = S.supported_accelerators(w, Q_(storage * factor, "B/s"))
+    capped = S.supported_accelerators(w, Q_(storage, "B/s"), client_bandwidth=Q_(storage / clients, "B/s"),
+                                      clients=clients)
+    assert hi >= lo >= capped
