@@ -204,9 +204,25 @@ def cross_generation_summary() -> str:
     return "\n".join(lines)
 
 
+def workloads_table() -> str:
+    """The six catalog workloads: what one accelerator reads, computes and asks of storage."""
+    from ... import workloads
+    from ._workloads import workload_demand
+
+    lines = ["| constant | sample size | batch | compute per step | pass at AU | demand per accelerator | "
+             "configuration file |", "|---|---:|---:|---:|---:|---:|---|"]
+    for const in ("UNET3D_A100", "UNET3D_H100", "RESNET50_A100", "RESNET50_H100", "COSMOFLOW_A100", "COSMOFLOW_H100"):
+        w = workloads.get(const)
+        lines.append(f"| `{const}` | {f'{w.sample_size.m_as("B"):,.2f}'.rstrip('0').rstrip('.')} B | {w.batch_size} | "
+                     f"{w.compute_time.m_as('s'):g} s | {100 * w.min_utilization:.0f} % | "
+                     f"{workload_demand(w).m_as('MB/s'):,.1f} MB/s | [`{w.provenance.path}`]({w.provenance.url}) |")
+    return "\n".join(lines)
+
+
 def page_tables() -> dict[str, str]:
     """Every table of docs/reality.md by its marker name."""
     return {
+        "workloads": workloads_table(),
         "errors": error_table(),
         "errors-at-capacity": error_table(at_capacity_only=True),
         "outliers": outliers(),
