@@ -213,7 +213,8 @@ def workloads_table() -> str:
              "configuration file |", "|---|---:|---:|---:|---:|---:|---|"]
     for const in ("UNET3D_A100", "UNET3D_H100", "RESNET50_A100", "RESNET50_H100", "COSMOFLOW_A100", "COSMOFLOW_H100"):
         w = workloads.get(const)
-        lines.append(f"| `{const}` | {f'{w.sample_size.m_as("B"):,.2f}'.rstrip('0').rstrip('.')} B | {w.batch_size} | "
+        size = f"{w.sample_size.m_as('B'):,.2f}".rstrip("0").rstrip(".")
+        lines.append(f"| `{const}` | {size} B | {w.batch_size} | "
                      f"{w.compute_time.m_as('s'):g} s | {100 * w.min_utilization:.0f} % | "
                      f"{workload_demand(w).m_as('MB/s'):,.1f} MB/s | [`{w.provenance.path}`]({w.provenance.url}) |")
     return "\n".join(lines)
