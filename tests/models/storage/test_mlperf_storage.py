@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from mlsysim import Q_, workloads
 from mlsysim.models import storage as S
+from mlsysim.testing import training_workloads
 
 
 def test_workload_demand_hand_values():
@@ -136,11 +137,10 @@ def test_prefetch_depth_does_not_overflow_int64():
 
 
 @settings(max_examples=60)
-@given(name=st.sampled_from(workloads.names()), storage=st.floats(1e8, 1e12), u=st.floats(0.05, 1.0))
-def test_agrees_with_input_pipeline_at_and_beyond_the_answer(name, storage, u):
+@given(w=training_workloads(), storage=st.floats(1e8, 1e12), u=st.floats(0.05, 1.0))
+def test_agrees_with_input_pipeline_at_and_beyond_the_answer(w, storage, u):
     # input_pipeline is a separate model of the same physics: N_max passes the threshold, N_max + 1
     # does not (up to the 1e-9 boundary rounding)
-    w = workloads.get(name)
     n = S.supported_accelerators(w, Q_(storage, "B/s"), min_utilization=u)
     beyond = S.input_pipeline(n + 1, w.batch_bytes, w.compute_time, Q_(storage, "B/s"))
     assert beyond.utilization < u * (1 + 1e-9)
