@@ -118,3 +118,32 @@ def test_broadcasting_over_both_sizes(policy):
     for i in range(3):
         for j in range(3):
             assert out[i, j] == S.cache_hit_fraction(caps[i, 0], data[j], policy)
+
+
+def exact_lru(items, capacity):
+    """Exact steady-state LRU hit fraction for ``items`` items under shuffled epochs (finite, no fluid limit).
+
+    Counted from stack distances: the item at position j of this epoch sat r-th from the end of the
+    previous one; the distinct items read since are the j - 1 of this epoch plus the r - 1 after it in
+    the previous epoch, minus H of them read twice, H ~ Hypergeometric(items - 1, r - 1, j - 1). LRU
+    hits iff that count is at most capacity - 1.
+    """
+    from scipy.stats import hypergeom
+
+    # H <= min(j, r) - 1, so positions j or r beyond capacity never hit
+    r = np.arange(1, capacity + 1)[None, :]
+    j = np.arange(1, capacity + 1)[:, None]
+    need = (j - 1) + (r - 1) - (capacity - 1)  # H must be at least this
+    return hypergeom.sf(need - 1, items - 1, r - 1, j - 1).sum() / items**2
+
+
+@pytest.mark.parametrize("items", [200, 400])
+@pytest.mark.parametrize("ratio", [0.1, 0.5, 0.9])
+def test_lru_fluid_limit_against_the_exact_finite_count(items, ratio):
+    capacity = int(ratio * items)
+    exact = exact_lru(items, capacity)
+    fluid = S.cache_hit_fraction(Q_(capacity, "GB"), Q_(items, "GB"), "lru")
+    # the fluid limit is a little low, by about 1 / capacity relative (C/D = 0.1: 4.6 % at 200 items,
+    # 0.48 % at 2000, 0.05 % at 20000); it converges as the item count grows
+    assert fluid <= exact
+    assert exact - fluid <= exact / capacity

@@ -80,9 +80,10 @@ def cache_hit_fraction(cache_capacity, dataset_size, policy="static"):
     Every epoch reads each of the ``D`` items once, in a fresh uniformly
     random order (per-epoch shuffling); items have equal size; the cache is
     warm (after the first epoch, which hits nothing).  The evicting formulas
-    are the fluid limit (many items: ``C`` of thousands of items is within a
-    few percent, see the tests' simulation); write ``a`` for the fraction of
-    the epoch done.
+    are the fluid limit of many items; they are low by about ``1 / C``
+    relative for a cache of ``C`` items (LRU at ``c = 0.1``: 0.48 % low for
+    2,000 items, 0.05 % for 20,000, against the exact finite count of the
+    tests).  Write ``a`` for the fraction of the epoch done.
 
     *LRU.*  At the start of an epoch the cache holds the last ``cD`` items of
     the previous epoch.  An item read at ``a`` was last read a fraction ``y``
