@@ -158,3 +158,15 @@ def test_monotone_in_bandwidth_and_a_host_ceiling_only_lowers(storage, factor, c
     capped = S.supported_accelerators(w, Q_(storage, "B/s"), client_bandwidth=Q_(storage / clients, "B/s"),
                                       clients=clients)
     assert hi >= lo >= capped
+
+
+@settings(max_examples=40)
+@given(bw=st.floats(0.1, 100), frac=st.floats(0.0, 1.0), stage=st.floats(0.1, 100), share=st.floats(0.0, 1.0))
+def test_a_series_stage_only_lowers_delivery_and_binds_exactly_at_its_limit(bw, frac, stage, share):
+    tiers = [("NVMe", Q_(bw, "GB/s"), frac), ("S3", "10 GB/s", 1 - frac)]
+    plain = S.tiered_pipeline("5 GB/s", tiers).delivered_bandwidth.to("GB/s").m
+    t = S.tiered_pipeline("5 GB/s", tiers, series=[("NIC", Q_(stage, "GB/s"), share)])
+    got = t.delivered_bandwidth.to("GB/s").m
+    limit = stage / share if share > 0 else np.inf  # the stage carries share x delivered
+    assert got == pytest.approx(min(plain, limit), rel=1e-12)
+    assert (t.bottleneck_tier == "NIC") == (limit < plain)
