@@ -115,8 +115,8 @@ def _storm() -> tuple[Part, object]:
         values={"storage_bandwidth": storage, "all_at_once": storm,
                 "staggered": {str(k): v for k, v in staggered.items()}, "whole_job": whole},
         scenarios=[s],
-        notes=["the lab's 350 GB can be read per node or for the whole job; per node is the reading "
-               "under which the storage collapses, so the table uses it."],
+        notes=[f"the lab's {fq(s.checkpoint_size)} can be read per node or for the whole job; per node "
+               "is the reading under which the storage collapses, so the table uses it."],
     )
     return part, storm
 
