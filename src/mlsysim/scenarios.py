@@ -186,6 +186,7 @@ TIERED_PIPELINE = _scenario(
     cache_capacity=_assumed("4 TB", "local NVMe cache"),
     cache_bandwidth=_assumed("28 GB/s", "NVMe cache bandwidth (4 drives)"),
     cache_drives=_assumed(4, "NVMe drives the node can hold (caps the cache size)"),
+    dram_sockets=_assumed(2, "CPU sockets whose host DRAM serves as page cache"),
     download_bandwidth=_assumed("10 Gbit/s", "link to the object store"),
     small_dataset_size=_assumed("10 TB", "a smaller dataset, for contrast"),
     capacity_price=_assumed("0.10 USD/GB", "price of cache capacity"),
