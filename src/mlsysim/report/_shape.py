@@ -264,9 +264,21 @@ def _plain(v: Any, counts: bool = True) -> Any:
 
 
 def unit_text(units: Any) -> str:
-    """A unit as text that pint parses back, the same on every pint version (``us``, ``USD/year``)."""
-    text = f"{units:~C}"  # compact: "USD/a", "B/s", "1/s"
-    for old, new in (("µ", "u"), ("μ", "u")):
-        text = text.replace(old, new)
-    text = re.sub(r"\ba\b", "year", text)
-    return re.sub(r"\bd\b", "day", text)
+    """A unit as text that pint parses back, the same on every pint version (``us``, ``USD/year``).
+
+    Built from the unit's own terms and the registry's symbols, not from pint's
+    format specifications (whose output changed between pint releases).
+    """
+    num, den = [], []
+    for name, power in sorted(units._units.items(), key=lambda kv: -kv[1]):
+        symbol = _SYMBOLS.get(ureg.get_symbol(name), ureg.get_symbol(name)).replace("µ", "u").replace("μ", "u")
+        p = abs(power)
+        term = symbol if p == 1 else f"{symbol}**{p:g}"
+        (num if power > 0 else den).append(term)
+    text = "*".join(num) or ("1" if den else "")
+    if den:
+        text += "/" + (den[0] if len(den) == 1 else "(" + "*".join(den) + ")")
+    return text
+
+
+_SYMBOLS = {"a": "year", "d": "day"}
