@@ -35,10 +35,11 @@ NVME, OST, MDS, HDR200 = hw.NVME_GEN4, hw.LUSTRE_OST, hw.LUSTRE_MDS, hw.IB_HDR20
 # ---------------------------------------------------------------------------
 # device_throughput = min(sequential bandwidth, IOPS x block, QD x block / latency).
 print(f"Part 1: sequential vs random reads on one {NVME.name}")
-for block, qd in (("4 KiB", 1), ("4 KiB", 32), ("4 KiB", 256), ("1 MiB", 1)):
+IO = sc.IO_BOTTLENECK
+for block, qd in [*((IO.block_size, q) for q in IO.queue_depths), (IO.stream_block, 1)]:
     x = storage.device_throughput(NVME, block, qd)
-    print(f"  {block:>6} reads, {qd:>3} in flight: {x.to('GB/s'):8.3f~P}")
-gap = storage.device_throughput(NVME, "1 MiB", 1) / storage.device_throughput(NVME, "4 KiB", 1)
+    print(f"  {block:>6g~P} reads, {qd:>3} in flight: {x.to('GB/s'):8.3f~P}")
+gap = storage.device_throughput(NVME, IO.stream_block, 1) / storage.device_throughput(NVME, IO.block_size, 1)
 print(f"  streaming beats one-at-a-time random reads by {gap.to('').m:.0f}x: the lab's '100x' gap")
 
 # ---------------------------------------------------------------------------
@@ -46,7 +47,6 @@ print(f"  streaming beats one-at-a-time random reads by {gap.to('').m:.0f}x: the
 # ---------------------------------------------------------------------------
 # Each GPU reads a 4 MB batch per 50 ms step (80 MB/s). Nodes hold 8 GPUs and
 # have one HDR200 port each, so 16 ports cap what the clients can receive.
-IO = sc.IO_BOTTLENECK
 GPUS, BATCH, STEP, BLOCK = IO.accelerators, IO.batch_bytes, IO.step_time, IO.block_size
 rated = IO.storage_servers * OST.read_bandwidth
 ports = (GPUS // IO.gpus_per_node) * HDR200.bandwidth

@@ -282,3 +282,21 @@ def test_report_markdown(capsys):
     assert "## Operations at scale: when a platform pays off" in out
     assert "*Source:* Machine Learning Systems, Vol. 2, Lab 12: Operations at Scale." in out
     assert "**Verdict:**" in out and "```text" in out
+
+
+def test_report_needs_only_the_core_dependencies(tmp_path):
+    # The README's main job runs with matplotlib, pandas, hypothesis, xarray and dask unimportable.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src"
+    code = ("import sys\n"
+            "for name in ('matplotlib', 'pandas', 'hypothesis', 'xarray', 'dask', 'marimo'):\n"
+            "    sys.modules[name] = None\n"
+            "from mlsysim.cli import main\n"
+            "raise SystemExit(main(['report']))\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(src), "PATH": ""}, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Fault tolerance: checkpoint intervals" in proc.stdout

@@ -176,6 +176,9 @@ IO_BOTTLENECK = _scenario(
     samples_per_batch=_lab(64, "samples per GPU batch in the lab's simulator"),
     sample_size=_lab("4 MB", "bytes per sample in the lab's simulator"),
     random_efficiency=_lab(0.07, "share of sequential bandwidth random 4 KiB reads reach (simulator)"),
+    queue_depths=_assumed((1, 32, 256), "random reads in flight compared on one NVMe drive"),
+    stream_block=_assumed("1 MiB", "block size of a streaming read"),
+    workers_per_gpu=_assumed((1, 2), "synchronous data-loader workers per GPU compared"),
 )
 
 TIERED_PIPELINE = _scenario(
@@ -202,6 +205,9 @@ METADATA_WALL = _scenario(
     bandwidth_per_accelerator=_lab("80 MB/s", "read bandwidth each GPU needs"),
     storage_servers=_assumed(48, "Lustre OST servers, one HDR200 port each"),
     shard_samples=_derived(250, "samples per shard: the lab's 0.2 shard opens/s per worker"),
+    scaling_efficiency=_assumed(0.8, "efficiency of adding metadata servers, for contrast"),
+    mds_utilizations=_assumed((0.5, 0.8, 0.9, 0.95, 0.99), "MDS utilizations of the latency table"),
+    mds_threads=_assumed((1, 32), "MDS service threads of the latency table"),
 )
 
 EDGE_FLEET = _scenario(
@@ -299,6 +305,7 @@ OPERATIONS = _scenario(
     fleet_models=_lab(50, "LLM versions of the large fleet"),
     confidence=_lab(0.95, "confidence of the canary"),
     failure_rate=_lab(1e-3, "the 1-in-1,000 failure to catch"),
+    tolerated_failures=_assumed((1, 2), "failures a canary may tolerate, for contrast"),
     release_cycle=_lab("1 week", "release cycle"),
     request_rate=_assumed("10 1/s", "fleet request rate"),
     traffic_fraction=_assumed(0.05, "share of traffic mirrored to the shadow model"),

@@ -31,7 +31,7 @@ def _wall() -> tuple[Part, dict]:
     demand = metadata.metadata_demand(s.accelerators, s.workers_per_accelerator, s.samples_per_worker,
                                       s.ops_per_open)
     sat = metadata.mds_saturation(demand, server=mds)
-    sat80 = metadata.mds_saturation(demand, server=mds, scaling_efficiency=0.8)
+    sat80 = metadata.mds_saturation(demand, server=mds, scaling_efficiency=s.scaling_efficiency)
     wall = metadata.scaling_wall(s.bandwidth_per_accelerator, storage_bw, s.workers_per_accelerator,
                                  s.samples_per_worker, network_bandwidth=network_bw, server=mds)
     n, w = f"{s.accelerators:,}", s.workers_per_accelerator
@@ -42,7 +42,7 @@ def _wall() -> tuple[Part, dict]:
         f"{s.ops_per_open} ops = {_rate(demand)} ops/s",
         f"one MDS ({_rate(mds.ops_rate)} ops/s): utilization {sat.utilization:.1f}x, overloaded "
         f"{yes_no(sat.overloaded)}; servers needed:",
-        f"  {sat.servers_needed:.0f} with perfect scaling, {sat80.servers_needed:.0f} at 80% scaling efficiency",
+        f"  {sat.servers_needed:.0f} with perfect scaling, {sat80.servers_needed:.0f} at {pct(s.scaling_efficiency, 0)} scaling efficiency",
         f"bandwidth demand {n} x {sh(s.bandwidth_per_accelerator)} = {fq(s.accelerators * s.bandwidth_per_accelerator)};"
         f" storage {s.storage_servers} x {fq(ost.read_bandwidth)} = {fq(storage_bw)};",
         f"network {s.storage_servers} x {fq(link.bandwidth)} = {fq(network_bw)}",
@@ -55,7 +55,7 @@ def _wall() -> tuple[Part, dict]:
                 "wrong limit.",
                 values={"demand": demand, "mds_saturation": sat, "mds_saturation_80": sat80,
                         "scaling_wall": wall},
-                scenarios=[s])
+                scenarios=[(s, ["storage_servers", "scaling_efficiency"])])
     return part, {"sat": sat}
 
 
@@ -91,9 +91,10 @@ def _layout(sat: metadata.MdsSaturation) -> Part:
 
 
 def _latency() -> Part:
+    s = sc.METADATA_WALL
     mds = hardware.LUSTRE_MDS
-    utilization = np.array([0.5, 0.8, 0.9, 0.95, 0.99])
-    threads = np.array([[1], [32]])
+    utilization = np.array(s.mds_utilizations)
+    threads = np.array(s.mds_threads)[:, None]
     lat = metadata.open_latency(utilization * mds.ops_rate, threads=threads, server=mds)
     rows = []
     for i, k in enumerate(threads[:, 0]):
@@ -104,7 +105,7 @@ def _latency() -> Part:
     return Part("Open latency (3 operations) on one MDS as its utilization climbs", lines,
                 "latency explodes near saturation: plan metadata servers for well under 100% busy.",
                 values={"utilization": utilization, "threads": threads[:, 0], "latency": lat.latency},
-                scenarios=[])
+                scenarios=[(s, ["mds_utilizations", "mds_threads"])])
 
 
 def section() -> Section:

@@ -56,7 +56,8 @@ def _roi() -> Part:
 
 def _canary() -> Part:
     n = ops.canary_sample_size(OP.confidence, OP.failure_rate)
-    ks = ops.canary_sample_size(OP.confidence, OP.failure_rate, allowed_failures=np.array([1, 2]))
+    tolerated = np.array(OP.tolerated_failures)
+    ks = ops.canary_sample_size(OP.confidence, OP.failure_rate, allowed_failures=tolerated)
     rates = np.array(OP.shadow_failure_rates)
     plan = ops.shadow_plan(OP.confidence, rates, OP.request_rate, OP.traffic_fraction,
                            release_cycle=OP.release_cycle)
@@ -75,7 +76,7 @@ def _canary() -> Part:
         f"(ln {1 - OP.confidence:.2f} / ln {1 - OP.failure_rate:.3f} = "
         f"{np.log(1 - OP.confidence) / np.log1p(-OP.failure_rate):.1f}; "
         f"rule of three: {3 / OP.failure_rate:,.0f})",
-        f"tolerating 1 or 2 failures: {ks[0]:,} or {ks[1]:,} requests",
+        f"tolerating {' or '.join(map(str, tolerated))} failures: {' or '.join(f'{k:,}' for k in ks)} requests",
         f"shadow mode at {num(OP.request_rate, '1/s')} requests/s, {pct(OP.traffic_fraction, 0)} mirrored:",
         *("  " + r for r in columns(["failure rate", "requests", "shadow time [h]",
                                      f"within {sh(OP.release_cycle)}"], rows)),
@@ -85,7 +86,8 @@ def _canary() -> Part:
                 f"about {n:,} requests prove a 1-in-{1 / OP.failure_rate:,.0f} rate in "
                 f"{fq(plan[0].duration)} of shadow traffic; rarer failures need more traffic or a "
                 "sequential test.",
-                values={"canary_sample_size": n, "tolerating_1_or_2": ks, "shadow_plan": plan},
+                values={"canary_sample_size": n, "tolerated_failures": tolerated, "tolerant_sample_sizes": ks,
+                        "shadow_plan": plan},
                 scenarios=[(OP, ["request_rate", "traffic_fraction", "shadow_failure_rates"])])
 
 

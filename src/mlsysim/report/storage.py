@@ -73,17 +73,18 @@ def _resnet() -> tuple[Part, Q_]:
 
 
 def _access_pattern() -> Part:
+    s = sc.IO_BOTTLENECK
     nvme = hw.NVME_GEN4
     rows = []
-    for block, qd in (("4 KiB", 1), ("4 KiB", 32), ("4 KiB", 256), ("1 MiB", 1)):
-        rows.append([block, str(qd), num(st.device_throughput(nvme, block, qd), "MB/s")])
-    gap = (st.device_throughput(nvme, "1 MiB", 1) / st.device_throughput(nvme, "4 KiB", 1)).m_as("")
+    for block, qd in [*((s.block_size, q) for q in s.queue_depths), (s.stream_block, 1)]:
+        rows.append([sh(block), str(qd), num(st.device_throughput(nvme, block, qd), "MB/s")])
+    gap = (st.device_throughput(nvme, s.stream_block, 1) / st.device_throughput(nvme, s.block_size, 1)).m_as("")
     lines = [f"reads on one {nvme.name}:",
              *columns(["block", "in flight", "throughput [MB/s]"], rows)]
     return Part("Access pattern: sequential vs random reads", lines,
-                f"one-at-a-time 4 KiB reads are {gap:.0f}x slower than 1 MiB streaming; random "
-                "reads need many in flight (queue depth) to approach the IOPS ceiling.",
-                values={"sequential_over_random": gap}, scenarios=[(sc.IO_BOTTLENECK, [])])
+                f"one-at-a-time {sh(s.block_size)} reads are {gap:.0f}x slower than {sh(s.stream_block)} "
+                "streaming; random reads need many in flight (queue depth) to approach the IOPS ceiling.",
+                values={"sequential_over_random": gap}, scenarios=[(s, ["queue_depths", "stream_block"])])
 
 
 def _lustre() -> Part:
@@ -95,13 +96,13 @@ def _lustre() -> Part:
     seq = st.input_pipeline(s.accelerators, s.batch_bytes, s.step_time, rated, network_bandwidth=ports)
     rows = [["sequential", "-", num(seq.supply, "GB/s"), pct(seq.utilization), seq.bottleneck]]
     values = {"storage_bandwidth": rated, "network_bandwidth": ports, "sequential": seq}
-    for workers in (1, 2):
+    for workers in s.workers_per_gpu:
         x = st.storage_throughput(ost, s.block_size, s.accelerators * workers, servers=s.storage_servers,
                                   extra_latency=hw.IB_HDR200.latency)
         p = st.input_pipeline(s.accelerators, s.batch_bytes, s.step_time, rated,
                               access_efficiency=float((x / rated).m_as("")), network_bandwidth=ports)
         values[f"random_{workers}_workers"] = p
-        rows.append([f"4 KiB random, {workers} worker{'s' if workers > 1 else ''}/GPU",
+        rows.append([f"{sh(s.block_size)} random, {workers} worker{'s' if workers > 1 else ''}/GPU",
                      f"{s.accelerators * workers}", num(x, "GB/s"), pct(p.utilization), p.bottleneck])
     lat = hw.NVME_GEN4.read_latency + hw.IB_HDR200.latency
     need = st.outstanding_reads(seq.demand, s.block_size, lat)
@@ -121,7 +122,7 @@ def _lustre() -> Part:
                 f"({sh(s.batch_bytes)} per GPU per {sh(s.step_time)} step)", lines,
                 "the storage runs at a few percent of its rating while the GPUs starve; the cure is more "
                 "reads in flight (workers) or sequential shards, not more OSTs.",
-                values=values, scenarios=[(s, ["gpus_per_node"])])
+                values=values, scenarios=[(s, ["gpus_per_node", "workers_per_gpu"])])
 
 
 def _tiers() -> Part:
