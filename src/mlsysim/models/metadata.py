@@ -26,7 +26,7 @@ Every rate arrives and leaves in ``1/s``: a metadata operation, a file open,
 a sample and a GET request are counts, so ``"50 1/s"`` (or ``"50 ops/s"``)
 is how a rate is written.
 
-Seed scenario (Vol. 2 lab 04): 4,096 GPUs x 8 loader workers x 50 opens/s
+Scenario of Machine Learning Systems, Vol. 2, Lab 04 (Data Storage): 4,096 GPUs x 8 loader workers x 50 opens/s
 x 3 metadata operations per open = 4,915,200 ops/s against one MDS of
 50,000 ops/s: a 98x overload, 99 servers needed, while the bandwidth demand
 (4,096 x 80 MB/s = 328 GB/s) is a quarter of what 48 OSTs deliver
@@ -142,7 +142,7 @@ def metadata_demand(accelerators, workers_per_accelerator, opens_per_worker, ops
     lookups, ``readdir`` for listing the dataset, and the client's metadata
     cache are not counted (a warm Lustre client can skip the ``stat``, an
     ``ls`` of a 100-million-file directory is a separate, larger cost).
-    The seed lab's code comment speaks of "24 metadata ops" per file access
+    The code of Vol. 2 Lab 04 (Data Storage) speaks of "24 metadata ops" per file access
     but its formula and figures use 3; 3 is the default here.
 
     References
@@ -194,7 +194,7 @@ def file_open_rate(sample_rate, samples_per_file=1.0):
     shards and shuffling within a buffer, not by random access into shards
     (random access would reopen or seek and bring the open rate back).
 
-    The seed lab multiplies the shard open rate (0.2 opens/s per worker)
+    Vol. 2 Lab 04 (Data Storage) multiplies the shard open rate (0.2 opens/s per worker)
     by a further "pressure factor" of 0.02. That counts the benefit of
     shards twice: the open rate already is the sample rate divided by the
     samples per shard, and the metadata load is that rate times the
@@ -283,7 +283,7 @@ def layout_demand(sample_rate, samples_per_file=1.0, ops_per_open=3, store="posi
     shard multiply the request count by the ranges per object. Listing the
     bucket (LIST, 1,000 keys per request) and HEAD requests are not counted.
     An object store removes the metadata server, not the request-rate
-    limit: the seed's "scales to any GPU count" holds for the namespace,
+    limit: that lab's "scales to any GPU count" holds for the namespace,
     while one object per sample still needs hundreds of S3 prefixes at
     4,096 GPUs (see :func:`prefix_load`).
 
@@ -327,7 +327,7 @@ class MdsSaturation(Record):
         Metadata operations per second the configured servers sustain.
     utilization : float or array
         ``demand / capacity``; above 1 the demand exceeds the capacity by
-        that factor (98.3 in the seed scenario).
+        that factor (98.3 in the Vol. 2 Lab 04 scenario).
     overloaded : bool or array
         ``demand > capacity``: queues grow without bound and loaders stall.
     servers_needed : float or array
@@ -398,7 +398,7 @@ def mds_saturation(demand, servers=1, server=hardware.LUSTRE_MDS, scaling_effici
     efficiency. Lustre's Distributed Namespace (DNE) places each directory on
     one MDT unless the directory is striped, so a flat dataset directory
     behaves like ``scaling_efficiency=0``; striped directories and a
-    namespace spread over many directories approach 1. The seed lab's
+    namespace spread over many directories approach 1. Vol. 2 Lab 04's
     ``ceil(D / R)`` servers is the ``scaling_efficiency=1`` case. A
     configuration that cannot keep up is returned with ``overloaded`` set,
     never as an error.
@@ -531,10 +531,10 @@ def scaling_wall(per_accelerator_bandwidth, storage_bandwidth, workers_per_accel
     Parameters
     ----------
     per_accelerator_bandwidth : Quantity [data/time]
-        Bytes per second one accelerator consumes :math:`b` (80 MB/s in the seed).
+        Bytes per second one accelerator consumes :math:`b` (80 MB/s in Vol. 2 Lab 04).
     storage_bandwidth : Quantity [data/time]
         Aggregate deliverable storage bandwidth :math:`B_{storage}` (48 OSTs x
-        28 GB/s = 1,344 GB/s in the seed).
+        28 GB/s = 1,344 GB/s in Vol. 2 Lab 04).
     workers_per_accelerator : int or array
         Data-loader workers per accelerator :math:`W`.
     opens_per_worker : Quantity [1/time]
@@ -565,7 +565,7 @@ def scaling_wall(per_accelerator_bandwidth, storage_bandwidth, workers_per_accel
     sample (shards) move the metadata limit. Each limit is a throughput
     bound at 100 % utilization; latency grows before it (:func:`open_latency`).
 
-    The seed lab compares demand with the OSTs' 1,344 GB/s only. With one
+    Vol. 2 Lab 04 (Data Storage) compares demand with the OSTs' 1,344 GB/s only. With one
     HDR200 port per storage server (its own Act I assumption) the servers
     can send 48 x 25 GB/s = 1,200 GB/s, so the network binds before the
     drives (15,000 vs 16,800 GPUs); its "128 GB/s per IB port" is five
@@ -852,7 +852,7 @@ def open_latency(demand, threads, servers=1, server=hardware.LUSTRE_MDS, ops_per
     shared queue). Network round trips and client-side caching are left out.
     The latency is finite only below utilization 1; at 0.9 an M/M/1 server
     already makes each operation wait nine service times. This is why
-    "utilization below 100 %" (the seed lab's pass mark) is not enough: the
+    "utilization below 100 %" (the pass mark of Vol. 2 Lab 04) is not enough: the
     loaders slow down well before the server is saturated.
 
     References

@@ -59,7 +59,7 @@ def fleet_mtbf(node_mtbf, nodes):
 
     Examples
     --------
-    The seed's 16,384-GPU cluster fails every 4 hours, so each GPU's MTBF is
+    The 16,384-GPU cluster of Machine Learning Systems, Vol. 2, Lab 07 (Fault Tolerance) fails every 4 hours, so each GPU's MTBF is
     ``4 h x 16,384 = 65,536 h`` (about 7.5 years):
 
     >>> fleet_mtbf("65536 h", 16384).to("h")

@@ -210,7 +210,7 @@ def data_gravity(dataset_size, link_bandwidth, training_time, egress_price, comp
 
     Examples
     --------
-    The seed: 50 TB over 100 Gbit/s for a 6-hour run, 0.08 USD/GB egress, and
+    Machine Learning Systems, Vol. 1, Lab 04 (The Data Gravity Trap): 50 TB over 100 Gbit/s for a 6-hour run, 0.08 USD/GB egress, and
     8 A100s at 20 USD/h for 6 h (120 USD) where the data lives:
 
     >>> g = data_gravity("50 TB", "100 Gbit/s", "6 h", "0.08 USD/GB", "120 USD")
