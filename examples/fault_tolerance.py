@@ -25,7 +25,6 @@ from __future__ import annotations
 import numpy as np
 
 import mlsysim
-from mlsysim import Q_
 from mlsysim import scenarios as sc
 from mlsysim.models import checkpoint as ck
 

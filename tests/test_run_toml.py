@@ -116,5 +116,5 @@ def test_bad_files_exit_2_naming_the_key(capsys, tmp_path, text, named):
 
 
 def test_missing_file(capsys, tmp_path):
-    code, out, err = run(capsys, tmp_path / "absent.toml")
+    code, _, err = run(capsys, tmp_path / "absent.toml")
     assert code == 2 and "no such file" in err

@@ -34,7 +34,7 @@ def test_attribute_and_item_access():
     assert ft["write_time"].source == "assumption"
     assert "write_time" in ft.assumptions() and "fleet_mtbf" not in ft.assumptions()
     with pytest.raises(AttributeError, match="no value 'nope'"):
-        ft.nope
+        _ = ft.nope
     with pytest.raises(KeyError, match="unknown scenario"):
         scenarios.get("nope")
 

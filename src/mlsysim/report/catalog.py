@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import hardware
 from ..fmt import format_as_given, format_value
-from ._shape import Part, Section, WIDTH
+from ._shape import WIDTH, Part, Section
 
 __all__ = ["section"]
 
