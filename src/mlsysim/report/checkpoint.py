@@ -223,11 +223,14 @@ def _brownout() -> Part:
     lines = [f"{s.device.name}, {fq(s.device.active_power.to('W'))} active:",
              *columns(["save to", "time [ms]", "needs [µJ]", "holds [µJ]", "margin [x]", "survives",
                        "min cap. [µF]"], rows)]
+    fram, nor = values["FRAM"], values["NOR flash (page writes)"]
+    share = (fram.energy_required / fram.energy_available).m_as("")
+    more = (nor.min_capacitance / s.capacitance).m_as("")
     return Part(
         "Part 6: brown-out survival (tiny track)",
         lines,
-        "FRAM's erase-free word writes save the state on a tenth of the capacitor's energy; "
-        "page-programmed NOR flash needs about 2.5x the capacitance.",
+        f"FRAM's erase-free word writes save the state on {pct(share, 0)} of the capacitor's energy; "
+        f"page-programmed NOR flash needs {more:.1f}x the capacitance.",
         values=values,
         scenarios=[s],
     )

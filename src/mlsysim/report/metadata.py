@@ -80,7 +80,8 @@ def _layout(sat: metadata.MdsSaturation) -> Part:
         f"the object store instead takes {_rate(objects.object_request_rate)} GET/s: "
         f"{prefixes.prefixes_needed:.0f} prefixes at {_rate(hardware.S3_STANDARD.get_rate_per_prefix)} "
         "GET/s each",
-        f"(the lab's 0.2 shard opens/s per worker is one {s.shard_samples}-sample shard every 5 s)",
+        f"(the lab's {_rate(s.samples_per_worker / s.shard_samples)} shard opens/s per worker is one "
+        f"{s.shard_samples}-sample shard every {fq(s.shard_samples / s.samples_per_worker)})",
     ]
     return Part("Dataset layout: files, shards or objects", lines,
                 "pack the dataset into large sequential shards (or use an object store with enough "

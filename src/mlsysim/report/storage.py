@@ -116,7 +116,7 @@ def _lustre() -> Part:
         f"{-(-need // s.accelerators):.0f} workers per GPU",
         f"the lab's observed {pct(s.observed_utilization, 0)} with one worker per GPU implies "
         f"{num(implied, 'us')} µs per read:",
-        "a file-system round trip, not the drive's 85 µs",
+        f"a file-system round trip, not the drive's {fq(hw.NVME_GEN4.read_latency)}",
     ]
     return Part(f"The I/O bottleneck: {s.accelerators} H100s on {s.storage_servers} Lustre OSTs "
                 f"({sh(s.batch_bytes)} per GPU per {sh(s.step_time)} step)", lines,
