@@ -421,7 +421,20 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--markdown", action="store_true", help="write the catalog as a Markdown page (docs/catalog.md)")
     p.set_defaults(func=_cmd_catalog, command_name="catalog", input_names=())
     _add_model_commands(sub)
-    p = sub.add_parser("run", help="evaluate a model, a subcommand or a sweep from a TOML file")
+    p = sub.add_parser(
+        "run", help="evaluate a model, a subcommand or a sweep from a TOML file",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=("A file names a subcommand or a model and gives its inputs:\n\n"
+                     '  command = "checkpoint"                  # or "storage pipeline", "ops canary", ...\n'
+                     "  [inputs]                                # the options, --write-time -> write_time\n"
+                     '  write_time = "5 min"\n'
+                     '  mtbf = "4 h"\n\n'
+                     '  model = "checkpoint.optimal_interval"   # a public model function\n'
+                     "  [inputs]                                # its fixed arguments\n"
+                     '  restart_time = "10 min"\n'
+                     "  [sweep]                                 # one list per grid axis\n"
+                     '  mtbf = ["2 h", "4 h", "8 h"]\n\n'
+                     "Errors name the file's key. See examples/*.toml."))
     p.add_argument("file", metavar="FILE.toml", help="the scenario file (see examples/*.toml)")
     _add_json(p)
     p.set_defaults(func=_cmd_run, command_name="run", input_names=())
