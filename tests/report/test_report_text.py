@@ -22,6 +22,7 @@ def test_no_line_is_wider_than_100_columns(report_text):
 
 
 def test_no_internal_words_and_booleans_are_words(report_text):
+    assert "\u03bc" not in report_text  # one micro sign (U+00B5) whatever pint prints
     words = re.findall(r"[A-Za-z]+", report_text)
     for internal in ("seed", "seeds", "True", "False", "None", "nan", "NaN"):
         assert internal not in words, internal

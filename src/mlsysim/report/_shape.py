@@ -59,7 +59,7 @@ class Part:
             keys = s[1] if isinstance(s, tuple) else list(scn.assumptions())
             for key in keys:
                 v = scn[key]
-                out.append(f"{v.meaning}: {show(v.value)}")
+                out.append(one_micro(f"{v.meaning}: {show(v.value)}"))
         return out
 
 
@@ -93,7 +93,7 @@ class Section:
                 lines += _wrap(f"Note: {note}", "  ")
             if part.verdict:
                 lines += _wrap(f"Verdict: {part.verdict}", "  ")
-        return "\n".join(lines)
+        return one_micro("\n".join(lines))
 
     def markdown(self) -> str:
         """The section as a Markdown page fragment."""
@@ -113,7 +113,7 @@ class Section:
                 out += [f"*Note:* {note}", ""]
             if part.verdict:
                 out += [f"**Verdict:** {part.verdict}", ""]
-        return "\n".join(out)
+        return one_micro("\n".join(out))
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON: every quantity as ``{"value", "unit"}``."""
@@ -130,6 +130,11 @@ class Section:
 
 
 _NUMBER_UNIT = re.compile(r"(\d) (?=[A-Za-zµ%])")
+
+
+def one_micro(text: str) -> str:
+    """One micro sign everywhere: MICRO SIGN (U+00B5), whatever pint printed (some releases print U+03BC)."""
+    return text.replace("\u03bc", "\u00b5")
 
 
 def _wrap(text: str, indent: str) -> list[str]:
