@@ -165,7 +165,8 @@ def young_daly_curve(write_time: Any = _FT.write_time, mtbf: Any = _FT.fleet_mtb
     return fig
 
 
-def iops_throughput_curve(devices: Sequence[Any] | None = None, block_sizes: Sequence[Any] = ("4 KiB", "1 MiB"), *,
+def iops_throughput_curve(devices: Sequence[Any] | None = None,
+                          block_sizes: Sequence[Any] = (_IO.block_size, _IO.stream_block), *,
                           queue_depths: Any = None, ax: Any = None) -> Any:
     """Read throughput against queue depth for each device and block size.
 
@@ -178,8 +179,8 @@ def iops_throughput_curve(devices: Sequence[Any] | None = None, block_sizes: Seq
     devices : sequence of StorageDevice or catalog names, optional
         Default: the catalog's NVMe, SATA SSD and HDD.
     block_sizes : sequence of Quantity or str
-        Default ``("4 KiB", "1 MiB")``: the random read size of the storage lab
-        (:data:`mlsysim.scenarios.IO_BOTTLENECK`) and a large streaming read.
+        Default 4 KiB and 1 MiB: the random read size and the streaming block of
+        the storage scenario (:data:`mlsysim.scenarios.IO_BOTTLENECK`).
     queue_depths : array of whole numbers, optional
         Default 1 to 256 in powers of two.
     ax : matplotlib Axes, optional
@@ -193,7 +194,9 @@ def iops_throughput_curve(devices: Sequence[Any] | None = None, block_sizes: Seq
     fig, ax = _axes(ax, figsize=(8.0, 5.4))
     styles = ["-", "--", ":", "-."]
     colors = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown"]
-    names = [b if isinstance(b, str) else _q(b) for b in block_sizes]
+    from .fmt import format_as_given
+
+    names = [b if isinstance(b, str) else format_as_given(b) for b in block_sizes]
     for i, dev in enumerate(devices):
         color = colors[i % len(colors)]
         for j, block in enumerate(block_sizes):
