@@ -75,7 +75,7 @@ def _waterfall() -> Part:
     lines = columns(["interval", "useful [day]", "writes [day]", "rework [day]", "restarts [day]",
                      "total [day]", "waste"], rows)
     return Part(
-        f"Total time of a {fq(FT.work)} run (M = {fq(FT.fleet_mtbf)})",
+        f"Part 1b: total time of a {fq(FT.work)} run (M = {fq(FT.fleet_mtbf)})",
         lines,
         f"checkpointing every {fq(FT.short_interval)} finishes the run later than the optimum, and so "
         f"does checkpointing every {fq(FT.long_interval)}; the waste curve is flat near its minimum.",
