@@ -39,6 +39,11 @@ def test_attribute_and_item_access():
         scenarios.get("nope")
 
 
+def test_array_values_are_read_only():
+    with pytest.raises(ValueError):
+        scenarios.FAULT_TOLERANCE.write_times.magnitude[0] = 99.0
+
+
 def test_models_never_import_scenarios():
     for path in (ROOT / "src" / "mlsysim" / "models").rglob("*.py"):
         assert "scenarios" not in path.read_text(encoding="utf-8"), path

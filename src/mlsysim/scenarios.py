@@ -86,7 +86,9 @@ def _q(value: Any) -> Any:
         return Q_(value)
     if isinstance(value, tuple) and value and all(isinstance(v, str) and _is_quantity_text(v) for v in value):
         qs = [Q_(v) for v in value]
-        return Q_(np.array([q.m_as(qs[0].units) for q in qs], dtype=float), qs[0].units)
+        values = np.array([q.m_as(qs[0].units) for q in qs], dtype=float)
+        values.flags.writeable = False  # scenarios are shared: nobody edits them in place
+        return Q_(values, qs[0].units)
     return value
 
 
