@@ -169,4 +169,5 @@ def test_a_series_stage_only_lowers_delivery_and_binds_exactly_at_its_limit(bw, 
     got = t.delivered_bandwidth.to("GB/s").m
     limit = stage / share if share > 0 else np.inf  # the stage carries share x delivered
     assert got == pytest.approx(min(plain, limit), rel=1e-12)
-    assert (t.bottleneck_tier == "NIC") == (limit < plain)
+    if abs(limit - plain) > 1e-9 * plain:  # a tie goes to the tier (listed first); rounding decides near one
+        assert (t.bottleneck_tier == "NIC") == (limit < plain)
