@@ -465,8 +465,12 @@ GOOD = {
     S.weight_streaming: dict(weight_bytes="64 MB", frame_budget="50 ms", device=UFS_31, block_size="1 MiB",
                              queue_depth=1, overlap=True),
     S.audio_buffer: dict(buffer_size="64 KiB", sample_rate="16 kHz", channels=1, read_latency="10 us"),
+    S.workload_demand: dict(workload="unet3d_h100", accelerators=8),
+    S.supported_accelerators: dict(workload="unet3d_h100", storage_bandwidth="20 GB/s", client_bandwidth="4 GB/s",
+                                   clients=2, min_utilization=0.9),
 }
 
+# (function, kwargs, exception, parameter named): the shared format of tests/_helpers.py
 BAD = [
     (S.transfer_time, vary(GOOD, S.transfer_time, size=50), UnitError, "size"),                     # bare number
     (S.transfer_time, vary(GOOD, S.transfer_time, bandwidth="100 Gbit"), UnitError, "bandwidth"),        # a size, not a bandwidth
@@ -534,6 +538,16 @@ BAD = [
     (S.audio_buffer, vary(GOOD, S.audio_buffer, channels=0), DomainError, "channels"),
     (S.audio_buffer, vary(GOOD, S.audio_buffer, buffer_size=65536), UnitError, "buffer_size"),
     (S.audio_buffer, vary(GOOD, S.audio_buffer, read_latency="-1 ms"), DomainError, "read_latency"),
+    (S.workload_demand, vary(GOOD, S.workload_demand, workload="unet3d_v100"), DomainError, "workload"),          # not in the catalog
+    (S.workload_demand, vary(GOOD, S.workload_demand, workload=3.0), UnitError, "workload"),
+    (S.workload_demand, vary(GOOD, S.workload_demand, accelerators=1.5), DomainError, "accelerators"),
+    (S.supported_accelerators, vary(GOOD, S.supported_accelerators, storage_bandwidth="20 GB"), UnitError, "storage_bandwidth"),
+    (S.supported_accelerators, vary(GOOD, S.supported_accelerators, storage_bandwidth="0 GB/s"), DomainError, "storage_bandwidth"),
+    (S.supported_accelerators, vary(GOOD, S.supported_accelerators, client_bandwidth=4e9), UnitError, "client_bandwidth"),
+    (S.supported_accelerators, vary(GOOD, S.supported_accelerators, clients=0), DomainError, "clients"),
+    (S.supported_accelerators, vary(GOOD, S.supported_accelerators, min_utilization=1.2), DomainError, "min_utilization"),
+    (S.supported_accelerators, vary(GOOD, S.supported_accelerators, min_utilization=0.0), DomainError, "min_utilization"),
+    (S.cache_hit_fraction, vary(GOOD, S.cache_hit_fraction, policy="lfu"), DomainError, "policy"),
 ]
 
 
@@ -560,15 +574,6 @@ def test_array_domain_error_names_the_offending_element():
 def test_records_print_as_tables():
     text = str(S.input_pipeline(128, "4 MB", "50 ms", "672 GB/s"))
     assert text.startswith("InputPipeline") and "bottleneck" in text and "GB/s" in text
-
-
-def test_report_section_has_the_seed_figures():
-    from mlsysim._report_storage import storage_section
-
-    text = storage_section()
-    for figure in ("4,000 s", "4,000 USD", "move compute", "10.24 GB/s", "672 GB/s", "400 GB/s", "145x",
-                   "2.048 s", "download link"):
-        assert figure in text, figure
 
 
 def test_sequential_access_reaches_the_rated_stream_rate():
