@@ -22,6 +22,14 @@ What is rejected, and how:
   where it must be positive, fractions outside [0, 1], probabilities outside
   (0, 1), non-integral counts.
 
+Checks run on the value converted to the canonical unit, so a value that
+overflows to inf or underflows to 0 on the way is refused; masked arrays,
+ragged lists and integers beyond float range are refused (a mask is never
+silently lost); arrays whose shapes do not broadcast are refused naming the
+parameters and shapes.  The model body runs under ``np.errstate(all="ignore")``
+(numpy's warnings stay inside), and a NaN result from NaN-free inputs is
+refused with a DomainError naming the parameters with extreme values.
+
 The checks use whole-array reductions, so arrays of any shape are checked
 element-wise with one or two numpy passes; the message names the function, the
 parameter, what was expected and the first offending element with its index.

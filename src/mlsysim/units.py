@@ -18,6 +18,18 @@ The global pint state is not touched: no ``set_application_registry``.
 Quantities of another registry are converted through their string form by the
 validation layer.
 
+This module also holds:
+
+* :func:`parse_quantity`, the one parser of unit strings (models, catalog
+  specs, :func:`mlsysim.sweep`, the CLI).  Its guard is installed on
+  :data:`ureg` as a preprocessor, so ``Q_("...")`` and ``q.to("...")`` are
+  guarded too: every string is accepted or refused in bounded time (a length
+  cap, a character whitelist, exponents that are plain bounded numbers).
+* :data:`KINDS`, the one table of quantity kinds: dimension, canonical unit,
+  example for error messages, and the display ladder :mod:`mlsysim.fmt` uses.
+* Pickling: Quantities and Units of :data:`ureg` unpickle into :data:`ureg`,
+  in any process.
+
 Spelling reminders (pint is case sensitive): ``kB`` is a kilobyte while ``KB``
 is undefined; ``Gbit/s`` (or ``Gbps``) is gigabits per second while ``GB/s`` is
 gigabytes per second; ``MiB`` is 2**20 bytes while ``MB`` is 10**6 bytes.
