@@ -548,6 +548,34 @@ def test_hardware_lookup_refuses_cleanly():
         assert time.perf_counter() - start < SLOW
 
 
+def _plot_params() -> list[tuple[str, str]]:
+    import mlsysim.plot as plot
+
+    return [(n, p) for n in plot.__all__ for p in getattr(getattr(plot, n), "__validators__", {})]
+
+
+@pytest.mark.parametrize("name, param", _plot_params(), ids=[f"{n}-{p}" for n, p in _plot_params()])
+def test_plot_parameters_refuse_bad_input(name, param):
+    import mlsysim.plot as plot
+
+    fn = getattr(plot, name)
+    decl = fn.__validators__[param]
+    for label, value in must_refuse(decl, typical(decl)):  # refused before a figure is made
+        kind, exc = outcome(fn, {param: value}, (param,), f"plot:{name}({param}={label})")
+        assert kind == "refused", f"{name}({param}={label}) was accepted"
+
+
+def test_every_plot_function_declares_its_parameters():
+    import inspect
+
+    import mlsysim.plot as plot
+
+    for name in plot.__all__:
+        fn = getattr(plot, name)
+        undeclared = set(inspect.signature(fn).parameters) - set(fn.__validators__) - {"ax"}
+        assert not undeclared, f"{name}: {undeclared}"
+
+
 # ------------------------------------------------------------------ the CLI
 
 CLI_CASES = [

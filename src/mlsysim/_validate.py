@@ -78,6 +78,8 @@ __all__ = [
     "Choice",
     "Instance",
     "Optional",
+    "ListOf",
+    "Flag",
     "check",
     "parse_quantity",
 ]
@@ -496,7 +498,8 @@ class Number(Param):
 
     def __init__(self, *, minimum: float | None = None, maximum: float | None = None,
                  positive: bool = False, signed: bool = True, integer: bool = False,
-                 inf_ok: bool = False, what: str | None = None):
+                 inf_ok: bool = False, what: str | None = None, scalar: bool = False):
+        self.scalar = scalar
         self.minimum = minimum
         self.maximum = maximum
         self.positive = positive
@@ -526,6 +529,8 @@ class Number(Param):
 
     def convert(self, value: Any, where: str) -> Any:
         m = value if type(value) is float else self._coerce(value, where)
+        if self.scalar and type(m) is not float:
+            raise DomainError(f"{where} must be a single number, not {_describe_magnitude(m)}")
         _check_values(m, where, self._expected, positive=self.positive, nonnegative=self.nonnegative,
                       inf_ok=self.inf_ok, maximum=self.maximum, minimum=self.minimum)
         if self.integer:
@@ -631,6 +636,40 @@ class Instance(Param):
                 value = spec
                 break
         raise UnitError(f"{where} expects {self.describe()}; got {type(value).__name__} {_describe(value)}")
+
+
+class Flag(Param):
+    """A bool, or an array of bools (a switch such as ``overlap``)."""
+
+    def describe(self) -> str:
+        return "a bool or an array of bools"
+
+    def convert(self, value: Any, where: str) -> Any:
+        if isinstance(value, (bool, np.bool_)):
+            return bool(value)
+        if type(value) is np.ndarray and value.dtype == bool:
+            return value
+        raise UnitError(f"{where} expects {self.describe()}; got {_describe(value)}")
+
+
+class ListOf(Param):
+    """A non-empty list or tuple whose every item ``inner`` accepts; the body receives a list."""
+
+    def __init__(self, inner: Param, *, max_length: int = 1000):
+        self.inner = inner
+        self.max_length = max_length
+
+    def describe(self) -> str:
+        return f"a list of {self.inner.describe()}"
+
+    def convert(self, value: Any, where: str) -> Any:
+        if isinstance(value, np.ndarray) and value.ndim == 1 and type(value) is np.ndarray:
+            value = list(value)
+        if not isinstance(value, (list, tuple)):
+            raise UnitError(f"{where} expects {self.describe()}; got {_describe(value)}")
+        if not value or len(value) > self.max_length:
+            raise DomainError(f"{where} must hold 1 to {self.max_length} items; got {len(value)}")
+        return [self.inner.convert(v, f"{where}[{i}]") for i, v in enumerate(value)]
 
 
 class Optional(Param):

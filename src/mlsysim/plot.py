@@ -22,7 +22,8 @@ import numpy as np
 
 from . import hardware
 from . import scenarios as sc
-from ._validate import Fraction, MoneyRate, Optional, Time, validated
+from ._validate import Bandwidth, Count, Flag, Fraction, ListOf, MoneyRate, Number, Optional, Size, Time, validated
+from .hardware.params import SpecOrName
 from .units import ureg
 
 __all__ = ["young_daly_curve", "iops_throughput_curve", "ops_break_even", "time_waterfall",
@@ -77,8 +78,8 @@ _OP = sc.OPERATIONS
 _IO = sc.IO_BOTTLENECK
 
 
-@validated(write_time=Time(positive=True), mtbf=Time(positive=True), restart_time=Time(),
-           intervals=Optional(Time(positive=True)))
+@validated(write_time=Time(positive=True, scalar=True), mtbf=Time(positive=True, scalar=True),
+           restart_time=Time(scalar=True), intervals=Optional(Time(positive=True)))
 def young_daly_curve(write_time: Any = _FT.write_time, mtbf: Any = _FT.fleet_mtbf,
                      restart_time: Any = _FT.restart_time, *, intervals: Any = None, ax: Any = None) -> Any:
     """Waste fraction against checkpoint interval, with Young, Daly and the exact optimum marked.
@@ -165,8 +166,12 @@ def young_daly_curve(write_time: Any = _FT.write_time, mtbf: Any = _FT.fleet_mtb
     return fig
 
 
-def iops_throughput_curve(devices: Sequence[Any] | None = None,
-                          block_sizes: Sequence[Any] = (_IO.block_size, _IO.stream_block), *,
+@validated(devices=Optional(ListOf(SpecOrName(hardware.StorageDevice), max_length=20)),
+           block_sizes=ListOf(Size(positive=True, scalar=True, canonical=False), max_length=20),
+           queue_depths=Optional(ListOf(Number(positive=True, maximum=2.0**20, scalar=True,
+                                               what="a positive number up to 2**20"), max_length=1000)))
+def iops_throughput_curve(devices: Any = None,
+                          block_sizes: Any = (_IO.block_size, _IO.stream_block), *,
                           queue_depths: Any = None, ax: Any = None) -> Any:
     """Read throughput against queue depth for each device and block size.
 
@@ -218,7 +223,9 @@ def iops_throughput_curve(devices: Sequence[Any] | None = None,
     return fig
 
 
-@validated(platform_cost=MoneyRate(), toil_reduction=Fraction())
+@validated(platform_cost=MoneyRate(), toil_reduction=Fraction(scalar=True), heterogeneity=Fraction(scalar=True),
+           alert_cost=MoneyRate(), deploy_cost=MoneyRate(), dependency_cost=MoneyRate(),
+           models=Optional(Count(maximum=1e9)))
 def ops_break_even(platform_cost: Any = _OP.platform_cost, toil_reduction: float = _OP.toil_reduction, *,
                    alert_cost: Any = _OP.alert_cost, deploy_cost: Any = _OP.deploy_cost,
                    dependency_cost: Any = _OP.dependency_cost, heterogeneity: float = 1.0,
@@ -277,8 +284,9 @@ def _waterfall(ax: Any, labels: Sequence[str], values: Sequence[float], unit: st
     ax.grid(True, axis="y", alpha=0.3)
 
 
-@validated(work=Time(positive=True), interval=Optional(Time(positive=True)), write_time=Time(positive=True),
-           mtbf=Time(positive=True), restart_time=Time())
+@validated(work=Time(positive=True, scalar=True), interval=Optional(Time(positive=True, scalar=True)),
+           write_time=Time(positive=True, scalar=True), mtbf=Time(positive=True, scalar=True),
+           restart_time=Time(scalar=True))
 def time_waterfall(work: Any = _FT.work, interval: Any = None, write_time: Any = _FT.write_time,
                    mtbf: Any = _FT.fleet_mtbf, restart_time: Any = _FT.restart_time, *, ax: Any = None) -> Any:
     """The fault-tolerance lab's total-time waterfall: useful work, then checkpointing, rework, restart.
@@ -307,6 +315,10 @@ _IO_STORAGE = hardware.LUSTRE_OST.read_bandwidth * _IO.storage_servers
 _IO_NETWORK = hardware.IB_HDR200.bandwidth * (_IO.accelerators // _IO.gpus_per_node)
 
 
+@validated(accelerators=Count(scalar=True, maximum=1e9), batch_bytes=Size(positive=True, scalar=True),
+           compute_time=Time(positive=True, scalar=True), storage_bandwidth=Bandwidth(positive=True, scalar=True),
+           access_efficiency=Fraction(scalar=True),
+           network_bandwidth=Optional(Bandwidth(positive=True, inf_ok=True, scalar=True)), overlap=Flag())
 def pipeline_waterfall(accelerators: Any = _IO.accelerators, batch_bytes: Any = _IO.samples_per_batch * _IO.sample_size,
                        compute_time: Any = _IO.step_time, storage_bandwidth: Any = _IO_STORAGE,
                        access_efficiency: float = _IO.random_efficiency, *,
