@@ -58,6 +58,17 @@ COUNTS: Counter = Counter()
 SLOWEST: list[tuple[float, str]] = [(0.0, "")]
 
 
+def _note_time(elapsed: float, label: str) -> None:
+    """Keep the five slowest refusals (and all refusal times, for the median)."""
+    TIMES.append(elapsed)
+    SLOWEST.append((elapsed, label))
+    SLOWEST.sort(reverse=True)
+    del SLOWEST[5:]
+
+
+TIMES: list[float] = []
+
+
 # ------------------------------------------------------------------ discovery
 
 def _public_modules() -> list[Any]:
@@ -190,8 +201,7 @@ def outcome(fn: Callable[..., Any], kwargs: dict[str, Any], names: tuple[str, ..
     COUNTS[(family, kind)] += 1
     if kind == "refused":  # refusing must be quick whatever the input; computing a valid one may take longer
         assert elapsed < SLOW, f"{label}: took {elapsed:.3f} s to refuse"
-        if elapsed > SLOWEST[0][0]:
-            SLOWEST[0] = (elapsed, label)
+        _note_time(elapsed, label)
         message = str(result)
         if names:
             assert any(n in message for n in names), f"{label}: the message does not name {names}: {message}"
@@ -447,7 +457,7 @@ def test_parser_accepts_or_refuses_any_string_quickly(text):
         COUNTS[("parser", "refused")] += 1
         assert "param 'x'" in str(exc)
     elapsed = time.perf_counter() - start
-    SLOWEST[0] = max(SLOWEST[0], (elapsed, f"parser:{text[:30]!r}"))
+    _note_time(elapsed, f"parser:{text[:30]!r}")
     assert elapsed < SLOW
 
 
@@ -615,7 +625,7 @@ def test_cli_refuses_bad_options_naming_the_one_given(argv, option):
             assert "nan" not in out.getvalue().lower(), f"{args}: printed NaN with exit 0"
             continue
         COUNTS[("cli", "refused")] += 1
-        SLOWEST[0] = max(SLOWEST[0], (elapsed, f"cli:{option}={value[:20]!r}"))
+        _note_time(elapsed, f"cli:{option}={value[:20]!r}")
         assert code == 2, f"{args}: exit {code}"
         lines = message.strip().splitlines()
         assert "Traceback" not in message and "error: " in lines[-1], message[:500]
@@ -647,7 +657,7 @@ def test_cli_json_is_valid_json_even_for_infinite_results():
 if __name__ == "__main__":  # pragma: no cover - prints the counts for the report
     code = pytest.main([__file__, "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"])
     run = sys.modules.get("test_bad_input", sys.modules[__name__])  # the copy pytest imported
-    COUNTS, SLOWEST = run.COUNTS, run.SLOWEST  # noqa: N806
+    COUNTS, SLOWEST, TIMES = run.COUNTS, run.SLOWEST, run.TIMES  # noqa: N806
     by_family: dict[str, Counter] = {}
     for (family, kind), n in COUNTS.items():
         by_family.setdefault(family, Counter())[kind] = n
@@ -656,5 +666,9 @@ if __name__ == "__main__":  # pragma: no cover - prints the counts for the repor
         total.update(c)
         print(f"{family:12s} " + "  ".join(f"{k} {v}" for k, v in sorted(c.items())))
     print(f"{'total':12s} " + "  ".join(f"{k} {v}" for k, v in sorted(total.items())), f"(inputs {sum(total.values())})")
-    print(f"slowest refusal: {SLOWEST[0][0] * 1e3:.2f} ms ({SLOWEST[0][1]})")
+    for elapsed, label in SLOWEST:
+        print(f"slow refusal: {elapsed * 1e3:.2f} ms ({label[:90]})")
+    times = np.sort(TIMES)
+    print(f"refusal time: median {times[len(times) // 2] * 1e6:.0f} us, 99th percentile "
+          f"{times[int(len(times) * 0.99)] * 1e3:.2f} ms, over 50 ms: {int(np.sum(times > 0.05))} of {len(times)}")
     sys.exit(code)

@@ -65,6 +65,8 @@ def get(name: str) -> TrainingWorkload:
     """
     if not isinstance(name, str):
         raise TypeError(f"workloads.get() expects a name (str); got {type(name).__name__}")
+    if len(name) > 200:  # no workload name is this long; do not spend time matching it
+        raise KeyError(f"no workload named {name[:40]!r}... ({len(name)} characters); known: {', '.join(names())}")
     try:
         return _INDEX[_key(name)]
     except KeyError:
