@@ -46,6 +46,7 @@ import functools
 import inspect
 import math
 import numbers
+import reprlib
 from typing import Any, Callable
 
 import numpy as np
@@ -109,7 +110,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, (numbers.Number, np.number)):
         return f"the bare number {value!r}"[:200]
     try:
-        text = repr(value)
+        text = reprlib.repr(value)  # bounded: a list of ten million items is not spelled out
     except Exception:  # a user object whose repr fails
         text = "object"
     return f"{type(value).__name__} {text}"[:200]
