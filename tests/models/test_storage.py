@@ -474,6 +474,10 @@ GOOD = {
     S.weight_streaming: dict(weight_bytes="64 MB", frame_budget="50 ms", device=UFS_31, block_size="1 MiB",
                              queue_depth=1, overlap=True),
     S.audio_buffer: dict(buffer_size="64 KiB", sample_rate="16 kHz", channels=1, read_latency="10 us"),
+    S.fit_device: dict(block_size="4 KiB", queue_depth=np.array([1.0, 4.0, 16.0]),
+                       throughput=Q_(np.array([60.0, 150.0, 250.0]), "MB/s"), model="queue"),
+    S.read_fio_json: dict(path_or_text=str(__import__("importlib.resources").resources.files("mlsysim")
+                                           / "data" / "fio" / "sweep.json")),
 }
 
 BAD = [
@@ -543,6 +547,12 @@ BAD = [
     (S.audio_buffer, "channels", 0, DomainError),
     (S.audio_buffer, "buffer_size", 65536, UnitError),
     (S.audio_buffer, "read_latency", "-1 ms", DomainError),
+    (S.fit_device, "throughput", Q_(np.array([60.0, -1.0, 250.0]), "MB/s"), DomainError),
+    (S.fit_device, "block_size", 4096, UnitError),
+    (S.fit_device, "model", "smooth", DomainError),
+    (S.fit_device, "base", LUSTRE_OST, UnitError),
+    (S.read_fio_json, "path_or_text", 42, UnitError),
+    (S.read_fio_json, "path_or_text", "/no/such/fio.json", DomainError),
 ]
 
 
