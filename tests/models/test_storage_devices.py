@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mlsysim import Q_, DomainError, UnitError
-from mlsysim.hardware import HDD, NOR_FLASH, NVME_GEN4, SATA_SSD, UFS_31, StorageDevice
+from mlsysim.hardware import HDD, NOR_FLASH, NVME_GEN4, SATA_SSD, StorageDevice
 from mlsysim.models import storage as S
 from mlsysim.testing import catalog_specs, magnitudes
 

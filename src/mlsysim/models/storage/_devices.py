@@ -26,10 +26,10 @@ from ...units import ureg
 from ._common import (
     _B,
     _BPS,
-    _Physics,
     _bound_throughput,
     _device_physics,
     _f,
+    _Physics,
     _positive_count,
     _q,
     _read_throughput,

@@ -27,11 +27,11 @@ from ._common import (
     _BPS,
     _S,
     _device_physics,
-    _read_throughput,
     _divide,
     _Flag,
     _positive_count,
     _q,
+    _read_throughput,
     _step,
 )
 
