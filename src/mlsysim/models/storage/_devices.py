@@ -126,7 +126,9 @@ def device_throughput(device, block_size, queue_depth=1, access="random", model=
     positioning rate, which a sequential stream does not pay (its command
     overhead is not in the catalog, so a disk's small sequential reads are
     rated at ``B``).  ``c`` is an effective number of channels (it may be
-    fractional); the queue model routes requests to channels at random, so it
+    fractional); flash whose rated IOPS allow no more than one access at a
+    time (``c <= 1``, e.g. NOR flash on one SPI bus) is served serially, one
+    access plus transfer after another, as a disk is.  The queue model routes requests to channels at random, so it
     reaches the datasheet IOPS only as ``Q`` grows without bound (90 % at
     ``Q = 9(c - 1)``), whereas controllers that schedule requests get closer
     at the datasheet's queue depth; above ``Q = 4096`` it is extrapolated
@@ -573,7 +575,8 @@ def fit_device(block_size, queue_depth, throughput, *, access="random", base=Non
     -----
     Parameters the points do not constrain (the channels when every point
     is at queue depth 1, the bandwidth when every block is small) stay near
-    their initial guess; fit block sizes and queue depths that span the
+    their initial guess or run off (points that rise in proportion to the
+    queue depth send the channels to infinity); fit block sizes and queue depths that span the
     regime you will predict.  The points are weighted equally; repeat a
     measurement rather than weighting it.
 
