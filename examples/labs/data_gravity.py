@@ -27,7 +27,16 @@ def _():
 
         sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src"))
         import mlsysim
+    import io as _io
+
     import matplotlib.pyplot as plt
+
+    def figure(fig):
+        """A matplotlib figure as a PNG image on the page; the figure is closed."""
+        buffer = _io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=96)
+        plt.close(fig)
+        return mo.image(buffer.getvalue(), alt="figure")
 
     from mlsysim import Q_, fmt
     from mlsysim import plot as mplot
@@ -38,7 +47,7 @@ def _():
     except ImportError:
         workloads = None
     hw = mlsysim.hardware
-    return Q_, fmt, hw, mo, mplot, np, plt, storage, workloads
+    return figure, fmt, hw, mo, mplot, np, plt, Q_, storage, workloads
 
 
 @app.cell(hide_code=True)
@@ -58,16 +67,16 @@ def _(mo):
 
 @app.cell(hide_code=True)
 def _(hw, mo, workloads):
-    accelerators = {hw.get(_n).name: _n for _n in hw.names() if type(hw.get(_n)).__name__ == "Accelerator"}
-    tiers = {hw.get(_n).name: _n for _n in hw.names() if type(hw.get(_n)).__name__ == "StorageDevice"}
-    tiers[hw.HOST_DRAM.name + " (page cache)"] = "HOST_DRAM"
+    _accelerators = {hw.get(_n).name: _n for _n in hw.names() if isinstance(hw.get(_n), hw.Accelerator)}
+    _tiers = {hw.get(_n).name: _n for _n in hw.names() if isinstance(hw.get(_n), hw.StorageDevice)}
+    _tiers[hw.HOST_DRAM.name + " (page cache)"] = "HOST_DRAM"
     _workload_options = {"lab scenario: ResNet-50, 4.1 GFLOP per image": "lab"}
     if workloads is not None:
         _workload_options.update({f"MLPerf Storage: {workloads.get(_n).name}": _n for _n in workloads.names()})
     workload = mo.ui.dropdown(_workload_options, value="lab scenario: ResNet-50, 4.1 GFLOP per image",
                               label="workload")
-    accelerator = mo.ui.dropdown(accelerators, value=hw.A100.name, label="accelerator")
-    tier = mo.ui.dropdown(tiers, value=hw.HDD.name, label="storage the loader reads")
+    accelerator = mo.ui.dropdown(_accelerators, value=hw.A100.name, label="accelerator")
+    tier = mo.ui.dropdown(_tiers, value=hw.HDD.name, label="storage the loader reads")
     sample = mo.ui.dropdown({"224x224x3 FP32 tensor (602 kB)": 224 * 224 * 3 * 4,
                              "ImageNet JPEG (about 110 kB)": 110_000}, value="224x224x3 FP32 tensor (602 kB)",
                             label="sample as stored")
@@ -139,7 +148,7 @@ def _(Q_, batch_bytes, compute_time, hw, mo, mplot, np, overlap, pattern, plt, r
     _names, _bw = [], []
     for _n in hw.names():
         _spec = hw.get(_n)
-        if type(_spec).__name__ == "StorageDevice":
+        if isinstance(_spec, hw.StorageDevice):
             _names.append(_spec.name)
             _bw.append(storage.device_throughput(_spec, sample_size, workers.value, access=pattern.value).to("GB/s").m)
     _names.append(hw.HOST_DRAM.name)
@@ -155,18 +164,17 @@ def _(Q_, batch_bytes, compute_time, hw, mo, mplot, np, overlap, pattern, plt, r
     _b.set_xlabel("GPU utilization [%]")
     _b.set_title(f"Every catalog tier, {pattern.value} reads, {workers.value} in flight")
     _b.grid(True, axis="x", alpha=0.3)
-    _out = mo.as_html(_fig)
-    plt.close(_fig)
+    _out = figure(_fig)
     _out
     return
 
 
 @app.cell(hide_code=True)
 def _(hw, mo):
-    links = {hw.get(_n).name: _n for _n in hw.names() if type(hw.get(_n)).__name__ == "NetworkLink"}
+    _links = {hw.get(_n).name: _n for _n in hw.names() if isinstance(hw.get(_n), hw.NetworkLink)}
     dataset_tb = mo.ui.slider(steps=[0.01, 0.1, 1, 5, 10, 20, 50, 100, 270, 500, 1000, 5000], value=50,
                               label="dataset [TB]", show_value=True)
-    link = mo.ui.dropdown(links, value=hw.ETHERNET_100G.name, label="link between data and GPUs")
+    link = mo.ui.dropdown(_links, value=hw.ETHERNET_100G.name, label="link between data and GPUs")
     training_h = mo.ui.slider(1, 72, step=1, value=6, label="training run [h]", show_value=True)
     egress = mo.ui.slider(0, 0.2, step=0.01, value=0.08, label="egress price [USD/GB]", show_value=True)
     gpu_price = mo.ui.slider(1, 100, step=1, value=20, label="compute where the data live [USD/h]",
@@ -214,7 +222,7 @@ def _(Q_, compute_in_place, dataset, egress_price, gravity, hw, link, mo, np, pl
     _fig, (_a, _b) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
     for _n in hw.names():
         _spec = hw.get(_n)
-        if type(_spec).__name__ == "NetworkLink":
+        if isinstance(_spec, hw.NetworkLink):
             _t = storage.transfer_time(_sizes, _spec.bandwidth).to("h").m
             _a.plot(_sizes.m, _t, lw=2.5 if _n == link.value else 1, label=_spec.name)
     _a.axhline(training_time.to("h").m, color="black", ls="--", lw=1, label="training run")
@@ -232,8 +240,7 @@ def _(Q_, compute_in_place, dataset, egress_price, gravity, hw, link, mo, np, pl
         _ax.set_xlabel("dataset [TB]")
         _ax.grid(True, which="both", alpha=0.3)
         _ax.legend(fontsize=8)
-    _out = mo.as_html(_fig)
-    plt.close(_fig)
+    _out = figure(_fig)
     _out
     return
 

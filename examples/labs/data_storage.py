@@ -27,7 +27,16 @@ def _():
 
         sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src"))
         import mlsysim
+    import io as _io
+
     import matplotlib.pyplot as plt
+
+    def figure(fig):
+        """A matplotlib figure as a PNG image on the page; the figure is closed."""
+        buffer = _io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=96)
+        plt.close(fig)
+        return mo.image(buffer.getvalue(), alt="figure")
 
     from mlsysim import Q_, fmt
     from mlsysim import plot as mplot
@@ -39,7 +48,7 @@ def _():
     except ImportError:
         workloads = None
     hw = mlsysim.hardware
-    return Q_, ck, fmt, hw, metadata, mo, mplot, np, plt, storage, workloads
+    return ck, figure, fmt, hw, metadata, mo, mplot, np, plt, Q_, storage, workloads
 
 
 @app.cell(hide_code=True)
@@ -146,16 +155,15 @@ def _(batch_bytes, efficiency, gpus, io_by_workers, loader_workers, mo, mplot, p
     _b.set_title("More reads in flight, not more OSTs")
     _b.grid(True, which="both", alpha=0.3)
     _b.legend(fontsize=8)
-    _out = mo.as_html(_fig)
-    plt.close(_fig)
+    _out = figure(_fig)
     _out
     return
 
 
 @app.cell(hide_code=True)
 def _(hw, mo):
-    devices = {hw.get(_n).name: _n for _n in hw.names() if type(hw.get(_n)).__name__ == "StorageDevice"}
-    device_choice = mo.ui.multiselect(devices, value=[hw.NVME_GEN4.name, hw.SATA_SSD.name, hw.HDD.name],
+    _devices = {hw.get(_n).name: _n for _n in hw.names() if isinstance(hw.get(_n), hw.StorageDevice)}
+    device_choice = mo.ui.multiselect(_devices, value=[hw.NVME_GEN4.name, hw.SATA_SSD.name, hw.HDD.name],
                                       label="devices from the catalog")
     block_choice = mo.ui.multiselect(["4 KiB", "64 KiB", "1 MiB"], value=["4 KiB", "1 MiB"], label="read sizes")
     mo.vstack([
@@ -177,9 +185,8 @@ def _(block_choice, device_choice, hw, mo, mplot, plt, storage):
     mplot.iops_throughput_curve(_devs, _blocks, ax=_ax)
     _gaps = [f"{_d.name}: **{(storage.device_throughput(_d, _blocks[-1], access='sequential') / storage.device_throughput(_d, _blocks[0], 1)).to('').m:,.0f}x**"
              for _d in _devs]
-    _out = mo.vstack([mo.as_html(_fig),
+    _out = mo.vstack([figure(_fig),
                       mo.md(f"Sequential {_blocks[-1]} stream vs one {_blocks[0]} random read at a time: " + "; ".join(_gaps))])
-    plt.close(_fig)
     _out
     return
 
@@ -287,8 +294,7 @@ def _(Q_, demand, dram_cap, hw, mo, np, nvme_gbs, plt, storage, tiered, tiers, d
     _b.set_title("Pipeline saturation")
     _b.grid(True, which="both", alpha=0.3)
     _b.legend(fontsize=8)
-    _out = mo.as_html(_fig)
-    plt.close(_fig)
+    _out = figure(_fig)
     _out
     return
 
@@ -344,12 +350,11 @@ def _(Q_, fmt, hw, layout, md_gpus, md_opens, md_servers, md_workers, metadata, 
             mo.stat(f"{md_sat.servers_needed:.0f}", label="metadata servers needed"),
             mo.stat(str(md_wall.first_wall), label="first wall (48 OSTs)", caption=f"at {md_wall.limit:,.0f} GPUs"),
         ], widths="equal"),
-        mo.as_html(_fig),
+        figure(_fig),
         mo.md(f"Largest cluster each resource feeds at 80 MB/s per GPU with files per sample: storage "
               f"{md_wall.storage_limit:,.0f}, network {md_wall.network_limit:,.0f}, metadata "
               f"{md_wall.metadata_limit:,.0f} GPUs. Capacity of one server: {fmt.format_quantity(hw.LUSTRE_MDS.ops_rate)}."),
     ])
-    plt.close(_fig)
     _out
     return md_load, md_sat, md_wall
 
@@ -357,11 +362,11 @@ def _(Q_, fmt, hw, layout, md_gpus, md_opens, md_servers, md_workers, metadata, 
 @app.cell(hide_code=True)
 def _(hw, mo):
     state_gb = mo.ui.slider(10, 1000, step=10, value=350, label="checkpoint size [GB]", show_value=True)
-    writers = {f"{hw.NVME_GEN4.name} (local)": hw.NVME_GEN4.write_bandwidth,
+    _writers = {f"{hw.NVME_GEN4.name} (local)": hw.NVME_GEN4.write_bandwidth,
                f"{hw.LUSTRE_OST.name} (one server)": hw.LUSTRE_OST.write_bandwidth,
                f"{hw.ETHERNET_100G.name} to S3": hw.ETHERNET_100G.bandwidth,
                f"{hw.ETHERNET_10G.name} to S3": hw.ETHERNET_10G.bandwidth}
-    writer = mo.ui.dropdown(writers, value=f"{hw.NVME_GEN4.name} (local)", label="write path")
+    writer = mo.ui.dropdown(_writers, value=f"{hw.NVME_GEN4.name} (local)", label="write path")
     mtbf_h = mo.ui.slider(0.5, 24, step=0.5, value=4, label="cluster MTBF [h]", show_value=True)
     every_min = mo.ui.slider(steps=[1, 2, 5, 10, 20, 30, 60, 120, 240], value=10, label="checkpoint every [min]",
                              show_value=True)
@@ -394,9 +399,8 @@ def _(Q_, ck, every_min, fmt, mo, mplot, mtbf_h, plt, state_gb, writer):
             mo.stat(fmt.format_quantity(_at_every), label="30 days of work, your interval"),
             mo.stat(fmt.format_quantity(_at_best), label="30 days of work, optimal interval"),
         ], widths="equal"),
-        mo.as_html(_fig),
+        figure(_fig),
     ])
-    plt.close(_fig)
     _out
     return ckpt_best, ckpt_write
 

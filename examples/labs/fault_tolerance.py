@@ -26,14 +26,23 @@ def _():
 
         sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src"))
         import mlsysim
+    import io as _io
+
     import matplotlib.pyplot as plt
+
+    def figure(fig):
+        """A matplotlib figure as a PNG image on the page; the figure is closed."""
+        buffer = _io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=96)
+        plt.close(fig)
+        return mo.image(buffer.getvalue(), alt="figure")
 
     from mlsysim import Q_, fmt
     from mlsysim import plot as mplot
     from mlsysim.models import checkpoint as ck
 
     hw = mlsysim.hardware
-    return Q_, ck, fmt, hw, mo, mplot, np, plt
+    return ck, figure, fmt, hw, mo, mplot, np, plt, Q_
 
 
 @app.cell(hide_code=True)
@@ -126,8 +135,7 @@ def _(chosen, fleet_mtbf, mo, mplot, plt, restart_time, work, write_time):
     _curve.legend(loc="upper center", fontsize=8)
     mplot.time_waterfall(work, chosen, write_time, fleet_mtbf, restart_time, ax=_fall)
     _fall.set_title(_fall.get_title().replace("Total time", "Total time at your τ", 1))
-    _out = mo.vstack([mo.md("**The Young-Daly cost curve and the total-time waterfall**"), mo.as_html(_fig)])
-    plt.close(_fig)
+    _out = mo.vstack([mo.md("**The Young-Daly cost curve and the total-time waterfall**"), figure(_fig)])
     _out
     return
 
@@ -233,8 +241,7 @@ def _(mo, np, plans, plt, strategy):
     for _ax in (_a, _b):
         _ax.invert_yaxis()
         _ax.grid(True, axis="x", alpha=0.3)
-    _out = mo.as_html(_fig)
-    plt.close(_fig)
+    _out = figure(_fig)
     _out
     return
 
@@ -244,10 +251,10 @@ def _(mo):
     sdc_rate = mo.ui.slider(steps=[1e-9, 1e-8, 1e-7, 1e-6, 1e-5], value=1e-7,
                             label="silent corruptions per device-hour", show_value=True)
     sdc_days = mo.ui.slider(1, 90, step=1, value=30, label="run length [days]", show_value=True)
-    step_ms = mo.ui.slider(1, 20, step=0.5, value=8, label="perception step [ms]", show_value=True)
-    weights_mb = mo.ui.slider(1, 200, step=1, value=25, label="bytes hashed per step [MB]", show_value=True)
-    hash_gbs = mo.ui.slider(10, 1000, step=10, value=200, label="hash bandwidth [GB/s]", show_value=True)
-    deadline_ms = mo.ui.slider(5, 50, step=1, value=10, label="loop deadline [ms]", show_value=True)
+    step_ms = mo.ui.slider(1, 20, step=0.5, value=8, label="step [ms]", show_value=True)
+    weights_mb = mo.ui.slider(1, 200, step=1, value=25, label="hashed [MB]", show_value=True)
+    hash_gbs = mo.ui.slider(10, 1000, step=10, value=200, label="hash rate [GB/s]", show_value=True)
+    deadline_ms = mo.ui.slider(5, 50, step=1, value=10, label="deadline [ms]", show_value=True)
     mo.vstack([
         mo.md("## Part 3: the silent-data-corruption detective"),
         mo.md("*Prediction: a flipped weight bit does not move the loss. Is hashing 10x cheaper than running twice?*"),

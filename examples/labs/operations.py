@@ -26,12 +26,21 @@ def _():
 
         sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src"))
         import mlsysim
+    import io as _io
+
     import matplotlib.pyplot as plt
+
+    def figure(fig):
+        """A matplotlib figure as a PNG image on the page; the figure is closed."""
+        buffer = _io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=96)
+        plt.close(fig)
+        return mo.image(buffer.getvalue(), alt="figure")
 
     from mlsysim import Q_, fmt
     from mlsysim import plot as mplot
     from mlsysim.models import ops
-    return Q_, fmt, mlsysim, mo, mplot, np, ops, plt
+    return figure, fmt, mlsysim, mo, mplot, np, ops, plt, Q_
 
 
 @app.cell(hide_code=True)
@@ -114,8 +123,7 @@ def _(costs, mo, models, mplot, np, platform, plt, toil):
     _b.set_xlabel("manual toil [thousand USD / year]")
     _b.set_title(f"Where the toil comes from at N = {models.value}")
     _b.grid(True, axis="x", alpha=0.3)
-    _out = mo.vstack([mo.md("**The ops break-even plot**"), mo.as_html(_fig)])
-    plt.close(_fig)
+    _out = mo.vstack([mo.md("**The ops break-even plot**"), figure(_fig)])
     _out
     return
 
@@ -159,7 +167,8 @@ def _(canary, fmt, mo, shadow):
             mo.stat(fmt.format_quantity(shadow.duration), label="shadow duration", caption="confidence clock"),
             mo.stat("fits" if shadow.fits else "misses", label="the release cycle",
                     caption=f"uses {shadow.cycle_share:.0%} of it"),
-            mo.stat(f"{shadow.required_fraction:.1%}", label="traffic needed to fit the cycle"),
+            mo.stat(f"{100 * shadow.required_fraction:.3g}%", label="traffic needed to fit the cycle",
+                    caption="mirrored to the shadow model"),
         ], widths="equal"),
     ])
     return
@@ -188,8 +197,7 @@ def _(Q_, allowed, confidence, cycle, failure_rate, mirrored, mo, np, ops, plt, 
         _ax.set_xlabel("confidence [%]")
         _ax.grid(True, which="both", alpha=0.3)
         _ax.legend(fontsize=8)
-    _out = mo.vstack([mo.md("**The canary / shadow confidence view**"), mo.as_html(_fig)])
-    plt.close(_fig)
+    _out = mo.vstack([mo.md("**The canary / shadow confidence view**"), figure(_fig)])
     _out
     return
 
