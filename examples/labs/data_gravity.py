@@ -76,7 +76,7 @@ def _(hw, mo, workloads):
     workload = mo.ui.dropdown(_workload_options, value="lab scenario: ResNet-50, 4.1 GFLOP per image",
                               label="workload")
     accelerator = mo.ui.dropdown(_accelerators, value=hw.A100.name, label="accelerator")
-    tier = mo.ui.dropdown(_tiers, value=hw.HDD.name, label="storage the loader reads")
+    tier = mo.ui.dropdown(_tiers, value=hw.HDD.name, label="storage")
     sample = mo.ui.dropdown({"224x224x3 FP32 tensor (602 kB)": 224 * 224 * 3 * 4,
                              "ImageNet JPEG (about 110 kB)": 110_000}, value="224x224x3 FP32 tensor (602 kB)",
                             label="sample as stored")
@@ -157,7 +157,7 @@ def _(Q_, batch_bytes, compute_time, hw, mo, mplot, np, overlap, pattern, plt, r
                                    overlap=overlap.value).utilization
     _order = np.argsort(_bw)
     _chosen = hw.HOST_DRAM.name if tier.value == "HOST_DRAM" else hw.get(tier.value).name
-    _a.set_title("I/O waterfall of one step: " + _a.get_title())
+    _a.set_title(_a.get_title().replace("Step time", "I/O waterfall of one step", 1))
     _b.barh([_names[_i] for _i in _order], [100 * _util[_i] for _i in _order],
             color=["tab:red" if _names[_i] == _chosen else "tab:gray" for _i in _order])
     _b.set_xlim(0, 105)
@@ -206,12 +206,12 @@ def _(compute_in_place, fmt, gravity, mo):
     mo.vstack([
         mo.hstack([
             mo.stat(fmt.format_quantity(gravity.transfer_time), label="transfer time T = D / BW",
-                    caption=f"{gravity.time_ratio:.0%} of the training run"),
+                    caption=f"{gravity.transfer_time.to('s').m:,.0f} s, {gravity.time_ratio:.0%} of the training run"),
             mo.stat(f"{gravity.egress_cost.to('USD').m:,.0f} USD", label="egress bill"),
             mo.stat(f"{compute_in_place.to('USD').m:,.0f} USD", label="compute where the data live"),
             mo.stat(str(gravity.decision), label="decision"),
         ], widths="equal"),
-        mo.callout(mo.md(f"**{gravity.decision}**: {gravity.reason}."), kind=_kind),
+        mo.callout(mo.md(f"**{gravity.decision}**; the deciding factor: {gravity.reason}."), kind=_kind),
     ])
     return
 

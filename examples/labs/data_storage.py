@@ -145,7 +145,7 @@ def _(batch_bytes, efficiency, gpus, io_by_workers, loader_workers, mo, mplot, p
       worker_axis):
     _fig, (_a, _b) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
     mplot.pipeline_waterfall(gpus.value, batch_bytes, step_time, rated, efficiency, network_bandwidth=ports, ax=_a)
-    _a.set_title("I/O waterfall: " + _a.get_title())
+    _a.set_title(_a.get_title().replace("Step time", "I/O waterfall of one step", 1))
     _b.plot(worker_axis, 100 * io_by_workers.utilization, "o-", color="tab:blue")
     _b.axvline(loader_workers.value, color="tab:red", lw=2, alpha=0.5, label="your workers")
     _b.set_xscale("log", base=2)
@@ -223,8 +223,10 @@ def _(Q_, buffer_gb, dataset_tb, download_gbps, hw, node_demand, nvme_gbs, nvme_
     tiers = [("DRAM", 2 * hw.HOST_DRAM.bandwidth, dram_hit), ("NVMe", Q_(nvme_gbs.value, "GB/s"), nvme_hit),
              ("S3", Q_(download_gbps.value, "Gbit/s"), s3_share)]
     tiered = storage.tiered_pipeline(demand, tiers)
+    # scenario assumption: a node has slots for 8 NVMe drives of the catalog's size
     upgrade = storage.cheapest_upgrade(demand, dataset, dram_cap + nvme_cap, Q_(nvme_gbs.value, "GB/s"),
-                                       Q_(download_gbps.value, "Gbit/s"))
+                                       Q_(download_gbps.value, "Gbit/s"),
+                                       max_cache_capacity=dram_cap + 8 * hw.NVME_GEN4.capacity)
     return dataset, demand, dram_cap, tiered, tiers, upgrade
 
 
@@ -236,11 +238,16 @@ def _(fmt, mo, tiered, upgrade):
             mo.stat(fmt.format_quantity(tiered.delivered_bandwidth), label="delivered",
                     caption=f"of {fmt.format_quantity(tiered.demand)} demanded"),
             mo.stat(fmt.format_quantity(upgrade.cache_capacity_needed), label="cache for 95%",
-                    caption="possible" if upgrade.cache_can_help else "cannot get there"),
-            mo.stat(fmt.format_quantity(upgrade.download_bandwidth_needed), label="or a link of"),
+                    caption="fits the node (8 NVMe slots)" if upgrade.cache_can_help
+                    else f"cannot help: {upgrade.cache_limit}"),
+            mo.stat(f"{upgrade.download_bandwidth_needed.to('Gbit/s').m:,.1f} Gbit/s", label="or an S3 link of"),
             mo.stat(f"{upgrade.cold_utilization:.0%}", label="first (cold) epoch", caption="everything from S3"),
         ], widths="equal"),
-        mo.md(f"Cheapest way to 95%: upgrade the **{upgrade.choice}**."),
+        mo.md("Way to 95%: **" + {"none needed": "nothing to do, the target is met",
+                                    "cache capacity": "add cache", "download bandwidth": "widen the S3 link",
+                                    "either": "add cache or widen the S3 link (no prices given to compare)",
+                                    "neither": "neither more cache nor a wider link alone is enough"}[str(upgrade.choice)]
+              + "**."),
     ])
     return
 
@@ -258,12 +265,15 @@ def _(Q_, demand, dram_cap, hw, mo, np, nvme_gbs, plt, storage, tiered, tiers, d
     _right = 0.0
     _t = np.linspace(0, 1, 60)
     _smooth = _t * _t * (3 - 2 * _t)
+    _label_y = -np.inf
     for (_name, _bw, _share), _f, _c in zip(tiers, _flows, _colors):
         _a.add_patch(plt.Rectangle((-0.12, _left), 0.12, max(_f, 1e-9), color=_c))
         _lo = _left + (_right - _left) * _smooth
         _a.fill_between(_t, _lo, _lo + _f, color=_c, alpha=0.35, lw=0)
-        _a.text(-0.14, _left + _f / 2, f"{_name}\n{float(_share):.1%} of bytes\n{Q_(_bw).to('GB/s').m:,.3g} GB/s",
-                ha="right", va="center", fontsize=8)
+        _label_y = max(_left + _f / 2, _label_y + 0.16 * _need)  # keep labels of thin flows apart
+        _a.annotate(f"{_name}: {float(_share):.1%} of bytes\nat {Q_(_bw).to('GB/s').m:,.3g} GB/s",
+                    xy=(-0.12, _left + _f / 2), xytext=(-0.2, _label_y), ha="right", va="center", fontsize=8,
+                    arrowprops=dict(arrowstyle="-", color=_c, lw=0.8))
         _left += _f + _gap
         _right += _f
     _a.add_patch(plt.Rectangle((1.0, 0), 0.12, _delivered, color="tab:green"))
@@ -271,8 +281,8 @@ def _(Q_, demand, dram_cap, hw, mo, np, nvme_gbs, plt, storage, tiered, tiers, d
         _a.add_patch(plt.Rectangle((1.0, _delivered), 0.12, _need - _delivered, fill=False, hatch="//",
                                    edgecolor="tab:red"))
     _a.text(1.14, _need / 2, f"GPUs\nget {_delivered:,.3g}\nof {_need:,.3g} GB/s", va="center", fontsize=8)
-    _a.set_xlim(-0.6, 1.5)
-    _a.set_ylim(-0.05 * _need, max(_left, _need) * 1.05)
+    _a.set_xlim(-0.75, 1.5)
+    _a.set_ylim(-0.05 * _need, max(_left, _need, _label_y + 0.1 * _need) * 1.05)
     _a.axis("off")
     _a.set_title(f"Data flow: bottleneck tier {tiered.bottleneck_tier}, utilization {float(tiered.utilization):.0%}")
     # Pipeline saturation plot: utilization vs the S3 link, for a few cache sizes.
