@@ -160,7 +160,9 @@ def _(Q_, batch_bytes, compute_time, hw, mo, mplot, np, overlap, pattern, plt, r
     _a.set_title(_a.get_title().replace("Step time", "I/O waterfall of one step", 1))
     _b.barh([_names[_i] for _i in _order], [100 * _util[_i] for _i in _order],
             color=["tab:red" if _names[_i] == _chosen else "tab:gray" for _i in _order])
-    _b.set_xlim(0, 105)
+    for _row, _i in enumerate(_order):
+        _b.text(100 * _util[_i] + 1, _row, f"{100 * _util[_i]:.1f}%", va="center", fontsize=8)
+    _b.set_xlim(0, 115)
     _b.set_xlabel("GPU utilization [%]")
     _b.set_title(f"Every catalog tier, {pattern.value} reads, {workers.value} in flight")
     _b.grid(True, axis="x", alpha=0.3)

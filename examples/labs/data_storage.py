@@ -237,9 +237,10 @@ def _(fmt, mo, tiered, upgrade):
             mo.stat(f"{tiered.utilization:.0%}", label="GPU utilization", caption=f"bottleneck tier: {tiered.bottleneck_tier}"),
             mo.stat(fmt.format_quantity(tiered.delivered_bandwidth), label="delivered",
                     caption=f"of {fmt.format_quantity(tiered.demand)} demanded"),
-            mo.stat(fmt.format_quantity(upgrade.cache_capacity_needed), label="cache for 95%",
+            mo.stat(fmt.format_quantity(upgrade.cache_capacity_needed) if upgrade.cache_can_help else "out of reach",
+                    label="cache for 95%",
                     caption="fits the node (8 NVMe slots)" if upgrade.cache_can_help
-                    else f"cannot help: {upgrade.cache_limit}"),
+                    else f"limited by the {upgrade.cache_limit}"),
             mo.stat(f"{upgrade.download_bandwidth_needed.to('Gbit/s').m:,.1f} Gbit/s", label="or an S3 link of"),
             mo.stat(f"{upgrade.cold_utilization:.0%}", label="first (cold) epoch", caption="everything from S3"),
         ], widths="equal"),
@@ -339,7 +340,8 @@ def _(Q_, fmt, hw, layout, md_gpus, md_opens, md_servers, md_workers, metadata, 
                                     servers=md_servers.value, server=hw.LUSTRE_MDS)
     _fig, _ax = plt.subplots(figsize=(10, 3.8), layout="constrained")
     _gpu_axis = np.geomspace(64, 65536, 100)
-    for _key, _label in (("files", "one file per sample"), ("shards", "250-sample shards"), ("object", "object store")):
+    for _key, _label in (("files", "one file per sample"), ("shards", "250-sample shards"),
+                         ("object", "object store (no metadata server: drawn at 1e-4)")):
         _load = metadata.layout_demand(_gpu_axis * md_workers.value * Q_(md_opens.value, "1/s"), **_layouts[_key])
         _util = metadata.mds_saturation(_load.metadata_rate, servers=md_servers.value, server=hw.LUSTRE_MDS).utilization
         _ax.plot(_gpu_axis, np.maximum(np.asarray(_util), 1e-4), lw=2.5 if _key == layout.value else 1.2, label=_label)
@@ -384,7 +386,8 @@ def _(hw, mo):
         mo.md("## Part 5: the checkpoint wall"),
         mo.md("*Prediction: does saving a checkpoint every 10 minutes shorten or lengthen a month-long run?* "
               "(The fault-tolerance lab goes further: `marimo run examples/labs/fault_tolerance.py`.)"),
-        mo.hstack([state_gb, writer, mtbf_h, every_min], justify="start", gap=2),
+        mo.hstack([state_gb, writer], justify="start", gap=2),
+        mo.hstack([mtbf_h, every_min], justify="start", gap=2),
     ])
     return every_min, mtbf_h, state_gb, writer
 
