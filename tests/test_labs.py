@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import ast
 import importlib.util
-import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import marimo  # noqa: F401  (the labs extra, part of the test extra: a missing one fails here)
+import matplotlib
 import numpy as np
 import pytest
 
-pytest.importorskip("marimo", reason="the labs need the 'labs' extra (marimo)")
-matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
 import mlsysim  # noqa: E402

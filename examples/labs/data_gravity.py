@@ -140,8 +140,8 @@ def _(fmt, mo, pipeline, read_bandwidth):
 
 
 @app.cell(hide_code=True)
-def _(Q_, batch_bytes, compute_time, hw, mo, mplot, np, overlap, pattern, plt, read_bandwidth, sample_size,
-      storage, tier, workers):
+def _(batch_bytes, compute_time, figure, hw, mo, mplot, np, overlap, pattern, plt, Q_, read_bandwidth,
+      sample_size, storage, tier, workers):
     _fig, (_a, _b) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
     mplot.pipeline_waterfall(1, batch_bytes, compute_time, read_bandwidth, 1.0, network_bandwidth=None,
                              overlap=overlap.value, ax=_a)
@@ -219,7 +219,8 @@ def _(compute_in_place, fmt, gravity, mo):
 
 
 @app.cell(hide_code=True)
-def _(Q_, compute_in_place, dataset, egress_price, gravity, hw, link, mo, np, plt, storage, training_time):
+def _(compute_in_place, dataset, egress_price, figure, gravity, hw, link, mo, np, plt, Q_, storage,
+      training_time):
     _sizes = Q_(np.geomspace(0.01, 5000, 200), "TB")
     _fig, (_a, _b) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
     for _n in hw.names():

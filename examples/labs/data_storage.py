@@ -141,8 +141,8 @@ def _(chosen_workload, fmt, gpus, io, mo, rated, storage):
 
 
 @app.cell(hide_code=True)
-def _(batch_bytes, efficiency, gpus, io_by_workers, loader_workers, mo, mplot, plt, ports, rated, step_time,
-      worker_axis):
+def _(batch_bytes, efficiency, figure, gpus, io_by_workers, loader_workers, mo, mplot, plt, ports, rated,
+      step_time, worker_axis):
     _fig, (_a, _b) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
     mplot.pipeline_waterfall(gpus.value, batch_bytes, step_time, rated, efficiency, network_bandwidth=ports, ax=_a)
     _a.set_title(_a.get_title().replace("Step time", "I/O waterfall of one step", 1))
@@ -177,7 +177,7 @@ def _(hw, mo):
 
 
 @app.cell(hide_code=True)
-def _(block_choice, device_choice, hw, mo, mplot, plt, storage):
+def _(block_choice, device_choice, figure, hw, mo, mplot, plt, storage):
     _devs = [hw.get(_n) for _n in device_choice.value] or [hw.NVME_GEN4]
     _blocks = list(block_choice.value) or ["4 KiB"]
     _blocks.sort(key=lambda _b: storage.transfer_time(_b, "1 B/s").m)  # the plot streams the largest
@@ -254,7 +254,7 @@ def _(fmt, mo, tiered, upgrade):
 
 
 @app.cell(hide_code=True)
-def _(Q_, demand, dram_cap, hw, mo, np, nvme_gbs, plt, storage, tiered, tiers, dataset, download_gbps):
+def _(dataset, demand, download_gbps, dram_cap, figure, hw, mo, np, nvme_gbs, plt, Q_, storage, tiered, tiers):
     _fig, (_a, _b) = plt.subplots(1, 2, figsize=(12, 4.6), layout="constrained", width_ratios=[1.1, 1])
     # Data-flow view: each tier's band is the bytes per second it delivers (its share of the delivered rate).
     _delivered = tiered.delivered_bandwidth.to("GB/s").m
@@ -330,7 +330,7 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(Q_, fmt, hw, layout, md_gpus, md_opens, md_servers, md_workers, metadata, mo, np, plt):
+def _(figure, fmt, hw, layout, md_gpus, md_opens, md_servers, md_workers, metadata, mo, np, plt, Q_):
     _layouts = {"files": dict(), "shards": dict(samples_per_file=250), "object": dict(store="object")}
     _sample_rate = md_gpus.value * md_workers.value * Q_(md_opens.value, "1/s")
     md_load = metadata.layout_demand(_sample_rate, **_layouts[layout.value])
@@ -393,7 +393,7 @@ def _(hw, mo):
 
 
 @app.cell(hide_code=True)
-def _(Q_, ck, every_min, fmt, mo, mplot, mtbf_h, plt, state_gb, writer):
+def _(ck, every_min, figure, fmt, mo, mplot, mtbf_h, plt, Q_, state_gb, writer):
     ckpt_write = ck.checkpoint_write_time(Q_(state_gb.value, "GB"), writer.value)
     _mtbf = Q_(mtbf_h.value, "h")
     _every = Q_(every_min.value, "min")

@@ -128,7 +128,7 @@ def _(at_chosen, at_optimum, daly, day_survival, doubled, fleet_mtbf, fmt, gpus,
 
 
 @app.cell(hide_code=True)
-def _(chosen, fleet_mtbf, mo, mplot, plt, restart_time, work, write_time):
+def _(chosen, figure, fleet_mtbf, mo, mplot, plt, restart_time, work, write_time):
     _fig, (_curve, _fall) = plt.subplots(1, 2, figsize=(12, 4.4), layout="constrained")
     mplot.young_daly_curve(write_time, fleet_mtbf, restart_time, ax=_curve)
     _curve.axvline(chosen.to("min").m, color="tab:red", lw=2, alpha=0.6, label="your τ")
@@ -225,7 +225,7 @@ def _(fmt, job_mtbf, lustre_write, mo, plans, storm, strategy):
 
 
 @app.cell(hide_code=True)
-def _(mo, np, plans, plt, strategy):
+def _(figure, mo, np, plans, plt, strategy):
     _names = list(plans)
     _stop = np.array([plans[_n].write_time.to("s").m for _n in _names])
     _waste = np.array([100 * plans[_n].waste_fraction for _n in _names])

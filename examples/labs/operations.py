@@ -109,7 +109,7 @@ def _(mo, models, n_star, np, roi, toil):
 
 
 @app.cell(hide_code=True)
-def _(costs, mo, models, mplot, np, platform, plt, toil):
+def _(costs, figure, mo, models, mplot, np, platform, plt, toil):
     _fig, (_a, _b) = plt.subplots(1, 2, figsize=(12, 4.4), layout="constrained", width_ratios=[3, 2])
     mplot.ops_break_even(platform["platform_cost"], platform["toil_reduction"], ax=_a,
                          models=np.arange(1, max(2 * models.value, 60) + 1), **costs)
@@ -175,7 +175,7 @@ def _(canary, fmt, mo, shadow):
 
 
 @app.cell(hide_code=True)
-def _(Q_, allowed, confidence, cycle, failure_rate, mirrored, mo, np, ops, plt, rate, shadow):
+def _(allowed, confidence, cycle, failure_rate, figure, mirrored, mo, np, ops, plt, Q_, rate, shadow):
     _levels = np.linspace(0.5, 0.999, 200)
     _fig, (_a, _b) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
     for _k, _style in ((0, "-"), (1, "--"), (2, ":")):
