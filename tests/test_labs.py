@@ -224,3 +224,20 @@ def test_workload_choice_follows_the_catalog():
     _, defs = app.run(defs=ui)
     assert close(defs["io"].compute_time, w.compute_time)
     assert close(defs["io"].demand, storage.workload_demand(w, 128))
+
+
+def test_track_figures():
+    _, ft = run("fault_tolerance")
+    # 10% of 1.5 GB read back at the UFS 3.1's 2,100 MB/s: 150 MB / 2.1 GB/s = 71.43 ms, under 100 ms
+    assert close(ft["resume"].time, Q_(150 / 2100, "s"))
+    assert ft["resume"].meets_target
+    expected = ck.brownout_save("8 KiB", "10 uF", "3.0 V", hw.FERAM_MCU.supply_voltage_min)
+    assert close(ft["brownout"].energy_available, expected.energy_available)
+    # 1/2 C (V0^2 - V1^2) = 0.5 x 10 uF x (9 - 3.24) V^2 = 28.8 uJ
+    assert close(ft["brownout"].energy_available, "28.8 uJ", rel=1e-9)
+    assert ft["brownout"].feasible
+    _, ds = run("data_storage")
+    # 5 TB/h over 10,000 vehicles = 0.5 GB/h = 138.9 kB/s each, against a 1 Mbit/s = 125 kB/s uplink: 90%
+    assert ds["logs"].upload_fraction == pytest.approx(125 / (0.5e6 / 3600), rel=1e-12)
+    # 64 KiB of 16-bit mono audio at 16 kHz = 65,536 B / 32,000 B/s = 2.048 s
+    assert close(ds["audio"].duration, "2.048 s")

@@ -419,6 +419,54 @@ def _(ck, every_min, figure, fmt, mo, mplot, mtbf_h, plt, Q_, state_gb, writer):
 
 
 @app.cell(hide_code=True)
+def _(hw, mo):
+    vehicles = mo.ui.slider(steps=[100, 1000, 10_000, 100_000], value=10_000, label="vehicles", show_value=True)
+    fleet_tb_h = mo.ui.slider(0.5, 50, step=0.5, value=5, label="fleet logs [TB/h]", show_value=True)
+    uplink_mbps = mo.ui.slider(steps=[0.5, 1, 5, 10, 50, 100], value=1, label="uplink per vehicle [Mbit/s]",
+                               show_value=True)
+    vehicle_gb = mo.ui.slider(64, 4096, step=64, value=256, label="log storage per vehicle [GB]", show_value=True)
+    weights_mb = mo.ui.slider(8, 1024, step=8, value=64, label="weights streamed per frame [MB]", show_value=True)
+    _flash = {hw.get(_n).name: _n for _n in hw.names() if isinstance(hw.get(_n), hw.StorageDevice)}
+    glasses_flash = mo.ui.dropdown(_flash, value=hw.UFS_31.name, label="glasses flash")
+    stream_block = mo.ui.dropdown(["4 KiB", "64 KiB", "1 MiB"], value="1 MiB", label="read size")
+    buffer_kib = mo.ui.slider(4, 256, step=4, value=64, label="audio buffer [KiB]", show_value=True)
+    audio_flash = mo.ui.dropdown(_flash, value=hw.NOR_FLASH.name, label="hearable flash")
+    mo.vstack([
+        mo.md("## Part 6: the tracks"),
+        mo.md("**Edge:** what share of a vehicle fleet's logs can upload, and when does local storage fill? "
+              "**Mobile:** stream the weights from flash within a 50 ms frame. **Tiny:** does a 64 KiB audio "
+              "buffer (16 kHz, 16-bit) cover a flash read?"),
+        mo.hstack([vehicles, fleet_tb_h, uplink_mbps, vehicle_gb], justify="start", gap=2),
+        mo.hstack([weights_mb, glasses_flash, stream_block], justify="start", gap=2),
+        mo.hstack([buffer_kib, audio_flash], justify="start", gap=2),
+    ])
+    return audio_flash, buffer_kib, fleet_tb_h, glasses_flash, stream_block, uplink_mbps, vehicle_gb, vehicles, weights_mb
+
+
+@app.cell(hide_code=True)
+def _(Q_, audio_flash, buffer_kib, fleet_tb_h, fmt, glasses_flash, hw, mo, storage, stream_block, uplink_mbps,
+      vehicle_gb, vehicles, weights_mb):
+    logs = storage.fleet_logging(vehicles.value, Q_(fleet_tb_h.value, "TB/h") / vehicles.value,
+                                 Q_(uplink_mbps.value, "Mbit/s"), Q_(vehicle_gb.value, "GB"))
+    stream = storage.weight_streaming(Q_(weights_mb.value, "MB"), "50 ms", device=hw.get(glasses_flash.value),
+                                      block_size=stream_block.value)
+    audio = storage.audio_buffer(Q_(buffer_kib.value, "KiB"), "16 kHz",
+                                 read_latency=hw.get(audio_flash.value).read_latency)
+    mo.hstack([
+        mo.stat(f"{logs.upload_fraction:.0%}", label="edge: logs uploaded",
+                caption="storage fills in " + fmt.format_quantity(logs.fill_time) if logs.storage_fills
+                else "storage never fills"),
+        mo.stat(fmt.format_quantity(stream.read_time), label="mobile: weight read per frame",
+                caption=("frame skip" if stream.frame_skip else "fits")
+                + f"; at most {fmt.format_quantity(stream.max_weight_bytes)}"),
+        mo.stat(fmt.format_quantity(audio.duration), label="tiny: audio in the buffer",
+                caption=("glitch" if audio.glitch else "no glitch")
+                + f" with a {fmt.format_quantity(audio.read_latency)} read"),
+    ], widths="equal")
+    return audio, logs, stream
+
+
+@app.cell(hide_code=True)
 def _(mo):
     mo.accordion({
         "Math peek": mo.md(
@@ -432,7 +480,8 @@ def _(mo):
             - Young-Daly: $\tau \approx \sqrt{2 \delta M}$; the exact optimum minimises the expected runtime.
             - Functions used: `storage.storage_throughput`, `input_pipeline`, `device_throughput`, `cache_hit_fraction`,
               `tiered_pipeline`, `cheapest_upgrade`, `metadata.layout_demand`, `mds_saturation`, `scaling_wall`,
-              `checkpoint.checkpoint_write_time`, `optimal_interval`, `expected_runtime`; `mlsysim.plot`.
+              `checkpoint.checkpoint_write_time`, `optimal_interval`, `expected_runtime`, `storage.fleet_logging`,
+              `weight_streaming`, `audio_buffer`; `mlsysim.plot`.
             """
         )
     })

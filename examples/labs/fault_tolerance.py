@@ -158,7 +158,7 @@ def _(hw, mo):
     state_gb = mo.ui.slider(10, 1000, step=10, value=350, label="checkpoint per node [GB]", show_value=True)
     nodes = mo.ui.slider(steps=[64, 128, 256, 512, 1024, 2048, 4096], value=1024, label="nodes (8 GPUs each)",
                          show_value=True)
-    osts = mo.ui.slider(4, 96, step=4, value=24, label=f"{hw.LUSTRE_OST.name} servers", show_value=True)
+    osts = mo.ui.slider(4, 96, step=4, value=24, label=f"Lustre OSTs ({hw.LUSTRE_OST.write_bandwidth:~P} write each)", show_value=True)
     groups = mo.ui.slider(1, 128, step=1, value=1, label="staggered groups", show_value=True)
     buffer_gb = mo.ui.slider(64, 2048, step=64, value=1024, label="host DRAM staging buffer [GB]",
                              show_value=True)
@@ -281,6 +281,51 @@ def _(Q_, ck, deadline_ms, fmt, gpus, hash_gbs, mo, sdc_days, sdc_rate, step_ms,
 
 
 @app.cell(hide_code=True)
+def _(hw, mo):
+    mobile_state_gb = mo.ui.slider(0.1, 8, step=0.1, value=1.5, label="app state [GB]", show_value=True)
+    dirty = mo.ui.slider(0.01, 1.0, step=0.01, value=0.1, label="share changed since the last save",
+                         show_value=True)
+    _flash = {hw.get(_n).name: _n for _n in hw.names() if isinstance(hw.get(_n), hw.StorageDevice)}
+    phone_flash = mo.ui.dropdown(_flash, value=hw.UFS_31.name, label="resume from")
+    tiny_state_kib = mo.ui.slider(1, 64, step=1, value=8, label="state to save [KiB]", show_value=True)
+    capacitor_uf = mo.ui.slider(1, 100, step=1, value=10, label="hold-up capacitor [µF]", show_value=True)
+    start_v = mo.ui.slider(2.0, 3.6, step=0.1, value=3.0, label="voltage at the brown-out alarm [V]",
+                           show_value=True)
+    nvm = mo.ui.radio({f"FeRAM ({hw.FERAM_MCU.nvm.name})": "feram", f"NOR flash ({hw.NOR_FLASH.name})": "nor"},
+                      value=f"FeRAM ({hw.FERAM_MCU.nvm.name})", label="save to", inline=True)
+    mo.vstack([
+        mo.md("## Tracks: preemption on a phone, a brown-out on a hearable"),
+        mo.md("**Mobile:** the OS kills the app; resume within 100 ms by saving only what changed. "
+              f"**Tiny:** the battery sags; save the state before the {hw.FERAM_MCU.name} falls below "
+              f"{hw.FERAM_MCU.supply_voltage_min:~P}."),
+        mo.hstack([mobile_state_gb, dirty, phone_flash], justify="start", gap=2),
+        mo.hstack([tiny_state_kib, capacitor_uf, start_v], justify="start", gap=2),
+        nvm,
+    ])
+    return capacitor_uf, dirty, mobile_state_gb, nvm, phone_flash, start_v, tiny_state_kib
+
+
+@app.cell(hide_code=True)
+def _(Q_, capacitor_uf, ck, dirty, fmt, hw, mo, mobile_state_gb, nvm, phone_flash, start_v, tiny_state_kib):
+    resume = ck.incremental_checkpoint(Q_(mobile_state_gb.value, "GB"), dirty.value,
+                                       hw.get(phone_flash.value).read_bandwidth, target="100 ms")
+    brownout = ck.brownout_save(Q_(tiny_state_kib.value, "KiB"), Q_(capacitor_uf.value, "uF"),
+                                Q_(start_v.value, "V"), hw.FERAM_MCU.supply_voltage_min,
+                                write_bandwidth=None if nvm.value == "feram" else hw.NOR_FLASH.write_bandwidth)
+    mo.hstack([
+        mo.stat(fmt.format_quantity(resume.time), label="resume time",
+                caption=("meets" if resume.meets_target else "misses") + " 100 ms"),
+        mo.stat(f"{resume.max_dirty_fraction:.0%}", label="most state that may change",
+                caption=f"a full save takes {fmt.format_quantity(resume.full_time)}"),
+        mo.stat(fmt.format_quantity(brownout.save_time), label="brown-out save",
+                caption=f"{fmt.format_quantity(brownout.energy_required)} of {fmt.format_quantity(brownout.energy_available)}"),
+        mo.stat(f"{brownout.margin:.2f}x", label="energy margin",
+                caption="survives" if brownout.feasible else f"lost: {brownout.limiting}"),
+    ], widths="equal")
+    return brownout, resume
+
+
+@app.cell(hide_code=True)
 def _(mo):
     mo.accordion({
         "Math peek": mo.md(
@@ -291,7 +336,8 @@ def _(mo):
               function), counting failures during compute, writes and restarts.
             - Functions used: `checkpoint.fleet_mtbf`, `fleet_survival`, `young_interval`,
               `daly_interval`, `optimal_interval`, `waste_breakdown`, `checkpoint_storm`,
-              `checkpoint_plan`, `sdc_probability`, `sdc_detection`; figures from `mlsysim.plot`.
+              `checkpoint_plan`, `sdc_probability`, `sdc_detection`, `incremental_checkpoint`, `brownout_save`;
+              figures from `mlsysim.plot`.
             """
         )
     })
