@@ -72,7 +72,7 @@ def _(hw, mo, workloads):
     _tiers[hw.HOST_DRAM.name + " (page cache)"] = "HOST_DRAM"
     _workload_options = {"lab scenario: ResNet-50, 4.1 GFLOP per image": "lab"}
     if workloads is not None:
-        _workload_options.update({f"MLPerf Storage: {workloads.get(_n).name}": _n for _n in workloads.names()})
+        _workload_options.update({workloads.get(_n).name: _n for _n in workloads.names()})
     workload = mo.ui.dropdown(_workload_options, value="lab scenario: ResNet-50, 4.1 GFLOP per image",
                               label="workload")
     accelerator = mo.ui.dropdown(_accelerators, value=hw.A100.name, label="accelerator")
@@ -119,9 +119,17 @@ def _(Q_, accelerator, batch, hw, overlap, pattern, sample, storage, tier, worke
 
 
 @app.cell(hide_code=True)
-def _(fmt, mo, pipeline, read_bandwidth):
+def _(acc, batch_bytes, fmt, mo, pipeline, read_bandwidth, sample_size, workload, workloads):
     _kind = "success" if pipeline.bottleneck == "compute" else "danger"
+    if workload.value == "lab":
+        _setup = (f"{fmt.format_quantity(batch_bytes)} per batch; compute from 4.1 GFLOP per image at the "
+                  f"{acc.name}'s {fmt.format_quantity(acc.peak_flops)}.")
+    else:
+        _w = workloads.get(workload.value)
+        _setup = (f"{_w.name}: {_w.batch_size} samples of {fmt.format_quantity(sample_size)} per step on one "
+                  f"{_w.accelerator}, its measured compute time (the workload sets sample, batch and accelerator).")
     mo.vstack([
+        mo.md(_setup),
         mo.hstack([
             mo.stat(f"{pipeline.utilization:.1%}", label="GPU utilization", caption=f"bottleneck: {pipeline.bottleneck}"),
             mo.stat(fmt.format_quantity(pipeline.compute_time), label="compute per batch"),

@@ -71,7 +71,7 @@ def _(mo):
 def _(hw, mo, workloads):
     _options = {"lab scenario: 4 MB per GPU per 50 ms step": "lab"}
     if workloads is not None:
-        _options.update({f"MLPerf Storage: {workloads.get(_n).name}": _n for _n in workloads.names()})
+        _options.update({workloads.get(_n).name: _n for _n in workloads.names()})
     workload = mo.ui.dropdown(_options, value="lab scenario: 4 MB per GPU per 50 ms step", label="workload")
     gpus = mo.ui.slider(steps=[8, 16, 32, 64, 128, 256, 512, 1024, 2048], value=128, label="GPUs (8 per node)",
                         show_value=True)
