@@ -94,6 +94,31 @@ def test_lab_computes_no_formula_of_its_own(name):
             assert node.attr not in banned, f"{name} calls np.{node.attr}"
 
 
+def _cells(tree: ast.Module) -> list[ast.FunctionDef]:
+    return [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "_"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_cells_declare_what_they_read(name):
+    """Each cell lists as parameters exactly the other cells' names it reads (as ``marimo edit`` writes them)."""
+    cells = _cells(ast.parse((LABS / f"{name}.py").read_text()))
+    shared = set()
+    for cell in cells:
+        for node in ast.walk(cell):
+            if isinstance(node, ast.Return) and node.value is not None:
+                value = node.value
+                items = value.elts if isinstance(value, ast.Tuple) else [value]
+                shared |= {i.id for i in items if isinstance(i, ast.Name)}
+    for cell in cells:
+        bound = {n.id for n in ast.walk(cell) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        bound |= {a.asname or a.name.split(".")[0] for n in ast.walk(cell) if isinstance(n, (ast.Import, ast.ImportFrom))
+                  for a in n.names}
+        bound |= {n.name for n in ast.walk(cell) if isinstance(n, ast.FunctionDef) and n is not cell}
+        read = {n.id for n in ast.walk(cell) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        params = {a.arg for a in cell.args.args}
+        assert (read & shared) - bound == params, f"{name}, cell at line {cell.lineno}"
+
+
 def test_fault_tolerance_shows_the_exact_optimum():
     outputs, defs = run("fault_tolerance")
     page = _text(outputs)

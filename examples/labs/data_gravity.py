@@ -47,21 +47,19 @@ def _():
     except ImportError:
         workloads = None
     hw = mlsysim.hardware
-    return figure, fmt, hw, mo, mplot, np, plt, Q_, storage, workloads
+    return Q_, figure, fmt, hw, mo, mplot, np, plt, storage, workloads
 
 
 @app.cell(hide_code=True)
 def _(mo):
-    mo.md(
-        r"""
-        # The data gravity trap
-        *Machine Learning Systems*, Vol. 1, Lab 04: The Data Gravity Trap.
+    mo.md(r"""
+    # The data gravity trap
+    *Machine Learning Systems*, Vol. 1, Lab 04: The Data Gravity Trap.
 
-        A ResNet-50 job sits at low GPU utilization. Is the GPU too slow, or is it starving?
-        And when the data live in one place and the GPUs in another, do you move the data
-        ($T = D / BW$, plus the egress bill) or move the compute?
-        """
-    )
+    A ResNet-50 job sits at low GPU utilization. Is the GPU too slow, or is it starving?
+    And when the data live in one place and the GPUs in another, do you move the data
+    ($T = D / BW$, plus the egress bill) or move the compute?
+    """)
     return
 
 
@@ -94,11 +92,33 @@ def _(hw, mo, workloads):
         mo.hstack([pattern, workers], justify="start", gap=2),
         overlap,
     ])
-    return accelerator, batch, overlap, pattern, sample, tier, workers, workload
+    return (
+        accelerator,
+        batch,
+        overlap,
+        pattern,
+        sample,
+        tier,
+        workers,
+        workload,
+    )
 
 
 @app.cell(hide_code=True)
-def _(Q_, accelerator, batch, hw, overlap, pattern, sample, storage, tier, workers, workload, workloads):
+def _(
+    Q_,
+    accelerator,
+    batch,
+    hw,
+    overlap,
+    pattern,
+    sample,
+    storage,
+    tier,
+    workers,
+    workload,
+    workloads,
+):
     acc = hw.get(accelerator.value)
     if workload.value == "lab":
         sample_size = Q_(sample.value, "B")
@@ -115,11 +135,28 @@ def _(Q_, accelerator, batch, hw, overlap, pattern, sample, storage, tier, worke
         read_bandwidth = storage.device_throughput(hw.get(tier.value), sample_size, workers.value,
                                                    access=pattern.value)
     pipeline = storage.input_pipeline(1, batch_bytes, compute_time, read_bandwidth, overlap=overlap.value)
-    return acc, batch_bytes, compute_time, pipeline, read_bandwidth, sample_size
+    return (
+        acc,
+        batch_bytes,
+        compute_time,
+        pipeline,
+        read_bandwidth,
+        sample_size,
+    )
 
 
 @app.cell(hide_code=True)
-def _(acc, batch_bytes, fmt, mo, pipeline, read_bandwidth, sample_size, workload, workloads):
+def _(
+    acc,
+    batch_bytes,
+    fmt,
+    mo,
+    pipeline,
+    read_bandwidth,
+    sample_size,
+    workload,
+    workloads,
+):
     _kind = "success" if pipeline.bottleneck == "compute" else "danger"
     if workload.value == "lab":
         _setup = (f"{fmt.format_quantity(batch_bytes)} per batch; compute from 4.1 GFLOP per image at the "
@@ -148,8 +185,23 @@ def _(acc, batch_bytes, fmt, mo, pipeline, read_bandwidth, sample_size, workload
 
 
 @app.cell(hide_code=True)
-def _(batch_bytes, compute_time, figure, hw, mo, mplot, np, overlap, pattern, plt, Q_, read_bandwidth,
-      sample_size, storage, tier, workers):
+def _(
+    Q_,
+    batch_bytes,
+    compute_time,
+    figure,
+    hw,
+    mplot,
+    np,
+    overlap,
+    pattern,
+    plt,
+    read_bandwidth,
+    sample_size,
+    storage,
+    tier,
+    workers,
+):
     _fig, (_a, _b) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
     mplot.pipeline_waterfall(1, batch_bytes, compute_time, read_bandwidth, 1.0, network_bandwidth=None,
                              overlap=overlap.value, ax=_a)
@@ -207,7 +259,7 @@ def _(Q_, dataset_tb, egress, gpu_price, hw, link, storage, training_h):
     egress_price = Q_(egress.value, "USD/GB")
     compute_in_place = Q_(gpu_price.value, "USD/h") * training_time
     gravity = storage.data_gravity(dataset, link_bandwidth, training_time, egress_price, compute_in_place)
-    return compute_in_place, dataset, egress_price, gravity, link_bandwidth, training_time
+    return compute_in_place, dataset, egress_price, gravity, training_time
 
 
 @app.cell(hide_code=True)
@@ -227,8 +279,20 @@ def _(compute_in_place, fmt, gravity, mo):
 
 
 @app.cell(hide_code=True)
-def _(compute_in_place, dataset, egress_price, figure, gravity, hw, link, mo, np, plt, Q_, storage,
-      training_time):
+def _(
+    Q_,
+    compute_in_place,
+    dataset,
+    egress_price,
+    figure,
+    gravity,
+    hw,
+    link,
+    np,
+    plt,
+    storage,
+    training_time,
+):
     _sizes = Q_(np.geomspace(0.01, 5000, 200), "TB")
     _fig, (_a, _b) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
     for _n in hw.names():

@@ -48,22 +48,33 @@ def _():
     except ImportError:
         workloads = None
     hw = mlsysim.hardware
-    return ck, figure, fmt, hw, metadata, mo, mplot, np, plt, Q_, storage, workloads
+    return (
+        Q_,
+        ck,
+        figure,
+        fmt,
+        hw,
+        metadata,
+        mo,
+        mplot,
+        np,
+        plt,
+        storage,
+        workloads,
+    )
 
 
 @app.cell(hide_code=True)
 def _(mo):
-    mo.md(
-        r"""
-        # Data storage: feeding the ML fleet
-        *Machine Learning Systems*, Vol. 2, Lab 04: Data Storage.
+    mo.md(r"""
+    # Data storage: feeding the ML fleet
+    *Machine Learning Systems*, Vol. 2, Lab 04: Data Storage.
 
-        128 H100s sit at 12% utilization next to a 672 GB/s Lustre cluster that reports itself
-        1.5% busy. At scale, storage is about reads in flight, IOPS and metadata, not capacity.
-        Four instruments: the I/O waterfall, the IOPS-vs-throughput curve, the tiered pipeline
-        (a data-flow view and a saturation plot) and the metadata wall; then the checkpoint wall.
-        """
-    )
+    128 H100s sit at 12% utilization next to a 672 GB/s Lustre cluster that reports itself
+    1.5% busy. At scale, storage is about reads in flight, IOPS and metadata, not capacity.
+    Four instruments: the I/O waterfall, the IOPS-vs-throughput curve, the tiered pipeline
+    (a data-flow view and a saturation plot) and the metadata wall; then the checkpoint wall.
+    """)
     return
 
 
@@ -94,7 +105,19 @@ def _(hw, mo, workloads):
 
 
 @app.cell(hide_code=True)
-def _(Q_, access, block, gpus, hw, loader_workers, np, osts, storage, workload, workloads):
+def _(
+    Q_,
+    access,
+    block,
+    gpus,
+    hw,
+    loader_workers,
+    np,
+    osts,
+    storage,
+    workload,
+    workloads,
+):
     if workload.value == "lab":
         chosen_workload = None
         batch_bytes, step_time = Q_(4, "MB"), Q_(50, "ms")
@@ -119,7 +142,17 @@ def _(Q_, access, block, gpus, hw, loader_workers, np, osts, storage, workload, 
                                 network_bandwidth=ports)
     io_by_workers = storage.input_pipeline(gpus.value, batch_bytes, step_time, rated,
                                            access_efficiency=_efficiency(worker_axis), network_bandwidth=ports)
-    return batch_bytes, chosen_workload, efficiency, io, io_by_workers, ports, rated, step_time, worker_axis
+    return (
+        batch_bytes,
+        chosen_workload,
+        efficiency,
+        io,
+        io_by_workers,
+        ports,
+        rated,
+        step_time,
+        worker_axis,
+    )
 
 
 @app.cell(hide_code=True)
@@ -141,8 +174,20 @@ def _(chosen_workload, fmt, gpus, io, mo, rated, storage):
 
 
 @app.cell(hide_code=True)
-def _(batch_bytes, efficiency, figure, gpus, io_by_workers, loader_workers, mo, mplot, plt, ports, rated,
-      step_time, worker_axis):
+def _(
+    batch_bytes,
+    efficiency,
+    figure,
+    gpus,
+    io_by_workers,
+    loader_workers,
+    mplot,
+    plt,
+    ports,
+    rated,
+    step_time,
+    worker_axis,
+):
     _fig, (_a, _b) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
     mplot.pipeline_waterfall(gpus.value, batch_bytes, step_time, rated, efficiency, network_bandwidth=ports, ax=_a)
     _a.set_title(_a.get_title().replace("Step time", "I/O waterfall of one step", 1))
@@ -213,7 +258,17 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(Q_, buffer_gb, dataset_tb, download_gbps, hw, node_demand, nvme_gbs, nvme_tb, storage):
+def _(
+    Q_,
+    buffer_gb,
+    dataset_tb,
+    download_gbps,
+    hw,
+    node_demand,
+    nvme_gbs,
+    nvme_tb,
+    storage,
+):
     demand = Q_(node_demand.value, "GB/s")
     dataset = Q_(dataset_tb.value, "TB")
     dram_cap, nvme_cap = Q_(buffer_gb.value, "GB"), Q_(nvme_tb.value, "TB")
@@ -254,7 +309,21 @@ def _(fmt, mo, tiered, upgrade):
 
 
 @app.cell(hide_code=True)
-def _(dataset, demand, download_gbps, dram_cap, figure, hw, mo, np, nvme_gbs, plt, Q_, storage, tiered, tiers):
+def _(
+    Q_,
+    dataset,
+    demand,
+    download_gbps,
+    dram_cap,
+    figure,
+    hw,
+    np,
+    nvme_gbs,
+    plt,
+    storage,
+    tiered,
+    tiers,
+):
     _fig, (_a, _b) = plt.subplots(1, 2, figsize=(12, 4.6), layout="constrained", width_ratios=[1.1, 1])
     # Data-flow view: each tier's band is the bytes per second it delivers (its share of the delivered rate).
     _delivered = tiered.delivered_bandwidth.to("GB/s").m
@@ -330,7 +399,21 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(figure, fmt, hw, layout, md_gpus, md_opens, md_servers, md_workers, metadata, mo, np, plt, Q_):
+def _(
+    Q_,
+    figure,
+    fmt,
+    hw,
+    layout,
+    md_gpus,
+    md_opens,
+    md_servers,
+    md_workers,
+    metadata,
+    mo,
+    np,
+    plt,
+):
     _layouts = {"files": dict(), "shards": dict(samples_per_file=250), "object": dict(store="object")}
     _sample_rate = md_gpus.value * md_workers.value * Q_(md_opens.value, "1/s")
     md_load = metadata.layout_demand(_sample_rate, **_layouts[layout.value])
@@ -368,7 +451,7 @@ def _(figure, fmt, hw, layout, md_gpus, md_opens, md_servers, md_workers, metada
               f"{md_wall.metadata_limit:,.0f} GPUs. Capacity of one server: {fmt.format_quantity(hw.LUSTRE_MDS.ops_rate)}."),
     ])
     _out
-    return md_load, md_sat, md_wall
+    return
 
 
 @app.cell(hide_code=True)
@@ -393,7 +476,19 @@ def _(hw, mo):
 
 
 @app.cell(hide_code=True)
-def _(ck, every_min, figure, fmt, mo, mplot, mtbf_h, plt, Q_, state_gb, writer):
+def _(
+    Q_,
+    ck,
+    every_min,
+    figure,
+    fmt,
+    mo,
+    mplot,
+    mtbf_h,
+    plt,
+    state_gb,
+    writer,
+):
     ckpt_write = ck.checkpoint_write_time(Q_(state_gb.value, "GB"), writer.value)
     _mtbf = Q_(mtbf_h.value, "h")
     _every = Q_(every_min.value, "min")
@@ -415,7 +510,7 @@ def _(ck, every_min, figure, fmt, mo, mplot, mtbf_h, plt, Q_, state_gb, writer):
         figure(_fig),
     ])
     _out
-    return ckpt_best, ckpt_write
+    return
 
 
 @app.cell(hide_code=True)
@@ -440,12 +535,36 @@ def _(hw, mo):
         mo.hstack([weights_mb, glasses_flash, stream_block], justify="start", gap=2),
         mo.hstack([buffer_kib, audio_flash], justify="start", gap=2),
     ])
-    return audio_flash, buffer_kib, fleet_tb_h, glasses_flash, stream_block, uplink_mbps, vehicle_gb, vehicles, weights_mb
+    return (
+        audio_flash,
+        buffer_kib,
+        fleet_tb_h,
+        glasses_flash,
+        stream_block,
+        uplink_mbps,
+        vehicle_gb,
+        vehicles,
+        weights_mb,
+    )
 
 
 @app.cell(hide_code=True)
-def _(Q_, audio_flash, buffer_kib, fleet_tb_h, fmt, glasses_flash, hw, mo, storage, stream_block, uplink_mbps,
-      vehicle_gb, vehicles, weights_mb):
+def _(
+    Q_,
+    audio_flash,
+    buffer_kib,
+    fleet_tb_h,
+    fmt,
+    glasses_flash,
+    hw,
+    mo,
+    storage,
+    stream_block,
+    uplink_mbps,
+    vehicle_gb,
+    vehicles,
+    weights_mb,
+):
     logs = storage.fleet_logging(vehicles.value, Q_(fleet_tb_h.value, "TB/h") / vehicles.value,
                                  Q_(uplink_mbps.value, "Mbit/s"), Q_(vehicle_gb.value, "GB"))
     stream = storage.weight_streaming(Q_(weights_mb.value, "MB"), "50 ms", device=hw.get(glasses_flash.value),
@@ -463,7 +582,7 @@ def _(Q_, audio_flash, buffer_kib, fleet_tb_h, fmt, glasses_flash, hw, mo, stora
                 caption=("glitch" if audio.glitch else "no glitch")
                 + f" with a {fmt.format_quantity(audio.read_latency)} read"),
     ], widths="equal")
-    return audio, logs, stream
+    return
 
 
 @app.cell(hide_code=True)

@@ -42,23 +42,21 @@ def _():
     from mlsysim.models import checkpoint as ck
 
     hw = mlsysim.hardware
-    return ck, figure, fmt, hw, mo, mplot, np, plt, Q_
+    return Q_, ck, figure, fmt, hw, mo, mplot, np, plt
 
 
 @app.cell(hide_code=True)
 def _(mo):
-    mo.md(
-        r"""
-        # Fault tolerance: the reliability tax
-        *Machine Learning Systems*, Vol. 2, Lab 07: Fault Tolerance.
+    mo.md(r"""
+    # Fault tolerance: the reliability tax
+    *Machine Learning Systems*, Vol. 2, Lab 07: Fault Tolerance.
 
-        At fleet scale a failure is routine. Each GPU may run for years between faults, but a
-        job that needs all of them at once fails as often as the **fleet** does:
-        $M_\text{fleet} = M_\text{node} / N$ and $P_\text{fleet} = P_\text{node}^N$.
-        Checkpoint too often and the writes eat the run; too rarely and the rework does.
-        Move the sliders and watch the optimum move.
-        """
-    )
+    At fleet scale a failure is routine. Each GPU may run for years between faults, but a
+    job that needs all of them at once fails as often as the **fleet** does:
+    $M_\text{fleet} = M_\text{node} / N$ and $P_\text{fleet} = P_\text{node}^N$.
+    Checkpoint too often and the writes eat the run; too rarely and the rework does.
+    Move the sliders and watch the optimum move.
+    """)
     return
 
 
@@ -85,7 +83,7 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(Q_, ck, chosen_min, gpu_mtbf_h, gpus, restart_min, work_days, write_min):
+def _(Q_, chosen_min, ck, gpu_mtbf_h, gpus, restart_min, work_days, write_min):
     gpu_mtbf = Q_(gpu_mtbf_h.value, "h")
     write_time = Q_(write_min.value, "min")
     restart_time = Q_(restart_min.value, "min")
@@ -101,12 +99,36 @@ def _(Q_, ck, chosen_min, gpu_mtbf_h, gpus, restart_min, work_days, write_min):
     day_survival = ck.fleet_survival(1 - ck.failure_probability(gpu_mtbf, "24 h"), gpus.value)
     # the prediction lock: the same job on twice the GPUs
     doubled = ck.optimal_interval(write_time, ck.fleet_mtbf(gpu_mtbf, 2 * gpus.value), restart_time)
-    return (at_chosen, at_optimum, chosen, daly, day_survival, doubled, fleet_mtbf, optimum,
-            restart_time, work, write_time, young)
+    return (
+        at_chosen,
+        at_optimum,
+        chosen,
+        daly,
+        day_survival,
+        doubled,
+        fleet_mtbf,
+        optimum,
+        restart_time,
+        work,
+        write_time,
+        young,
+    )
 
 
 @app.cell(hide_code=True)
-def _(at_chosen, at_optimum, daly, day_survival, doubled, fleet_mtbf, fmt, gpus, mo, optimum, young):
+def _(
+    at_chosen,
+    at_optimum,
+    daly,
+    day_survival,
+    doubled,
+    fleet_mtbf,
+    fmt,
+    gpus,
+    mo,
+    optimum,
+    young,
+):
     mo.vstack([
         mo.hstack([
             mo.stat(fmt.format_quantity(fleet_mtbf), label="fleet MTBF", caption=f"one GPU's MTBF / {gpus.value:,}"),
@@ -128,7 +150,17 @@ def _(at_chosen, at_optimum, daly, day_survival, doubled, fleet_mtbf, fmt, gpus,
 
 
 @app.cell(hide_code=True)
-def _(chosen, figure, fleet_mtbf, mo, mplot, plt, restart_time, work, write_time):
+def _(
+    chosen,
+    figure,
+    fleet_mtbf,
+    mo,
+    mplot,
+    plt,
+    restart_time,
+    work,
+    write_time,
+):
     _fig, (_curve, _fall) = plt.subplots(1, 2, figsize=(12, 4.4), layout="constrained")
     mplot.young_daly_curve(write_time, fleet_mtbf, restart_time, ax=_curve)
     _curve.axvline(chosen.to("min").m, color="tab:red", lw=2, alpha=0.6, label="your τ")
@@ -225,7 +257,7 @@ def _(fmt, job_mtbf, lustre_write, mo, plans, storm, strategy):
 
 
 @app.cell(hide_code=True)
-def _(figure, mo, np, plans, plt, strategy):
+def _(figure, np, plans, plt, strategy):
     _names = list(plans)
     _stop = np.array([plans[_n].write_time.to("s").m for _n in _names])
     _waste = np.array([100 * plans[_n].waste_fraction for _n in _names])
@@ -265,7 +297,19 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(Q_, ck, deadline_ms, fmt, gpus, hash_gbs, mo, sdc_days, sdc_rate, step_ms, weights_mb):
+def _(
+    Q_,
+    ck,
+    deadline_ms,
+    fmt,
+    gpus,
+    hash_gbs,
+    mo,
+    sdc_days,
+    sdc_rate,
+    step_ms,
+    weights_mb,
+):
     p_sdc = ck.sdc_probability(Q_(sdc_rate.value, "1/h"), Q_(sdc_days.value, "day"), gpus.value)
     detection = ck.sdc_detection(Q_(step_ms.value, "ms"), Q_(weights_mb.value, "MB"), Q_(hash_gbs.value, "GB/s"),
                                  deadline=Q_(deadline_ms.value, "ms"))
@@ -277,7 +321,7 @@ def _(Q_, ck, deadline_ms, fmt, gpus, hash_gbs, mo, sdc_days, sdc_rate, step_ms,
                 caption="meets the deadline" if detection.dmr_meets_deadline else "misses the deadline"),
         mo.stat(f"{detection.ratio:,.0f}x", label="hashing is cheaper by"),
     ], widths="equal")
-    return detection, p_sdc
+    return
 
 
 @app.cell(hide_code=True)
@@ -302,11 +346,32 @@ def _(hw, mo):
         mo.hstack([tiny_state_kib, capacitor_uf, start_v], justify="start", gap=2),
         nvm,
     ])
-    return capacitor_uf, dirty, mobile_state_gb, nvm, phone_flash, start_v, tiny_state_kib
+    return (
+        capacitor_uf,
+        dirty,
+        mobile_state_gb,
+        nvm,
+        phone_flash,
+        start_v,
+        tiny_state_kib,
+    )
 
 
 @app.cell(hide_code=True)
-def _(Q_, capacitor_uf, ck, dirty, fmt, hw, mo, mobile_state_gb, nvm, phone_flash, start_v, tiny_state_kib):
+def _(
+    Q_,
+    capacitor_uf,
+    ck,
+    dirty,
+    fmt,
+    hw,
+    mo,
+    mobile_state_gb,
+    nvm,
+    phone_flash,
+    start_v,
+    tiny_state_kib,
+):
     resume = ck.incremental_checkpoint(Q_(mobile_state_gb.value, "GB"), dirty.value,
                                        hw.get(phone_flash.value).read_bandwidth, target="100 ms")
     brownout = ck.brownout_save(Q_(tiny_state_kib.value, "KiB"), Q_(capacitor_uf.value, "uF"),
@@ -322,7 +387,7 @@ def _(Q_, capacitor_uf, ck, dirty, fmt, hw, mo, mobile_state_gb, nvm, phone_flas
         mo.stat(f"{brownout.margin:.2f}x", label="energy margin",
                 caption="survives" if brownout.feasible else f"lost: {brownout.limiting}"),
     ], widths="equal")
-    return brownout, resume
+    return
 
 
 @app.cell(hide_code=True)

@@ -40,23 +40,22 @@ def _():
     from mlsysim import Q_, fmt
     from mlsysim import plot as mplot
     from mlsysim.models import ops
-    return figure, fmt, mlsysim, mo, mplot, np, ops, plt, Q_
+
+    return Q_, figure, fmt, mo, mplot, np, ops, plt
 
 
 @app.cell(hide_code=True)
 def _(mo):
-    mo.md(
-        r"""
-        # Operations at scale: when does a platform pay for itself?
-        *Machine Learning Systems*, Vol. 2, Lab 12: Operations at Scale.
+    mo.md(r"""
+    # Operations at scale: when does a platform pay for itself?
+    *Machine Learning Systems*, Vol. 2, Lab 12: Operations at Scale.
 
-        Manual operations grow faster than the fleet: alerts grow as $O(N)$, deployments as
-        $O(N \log N)$ and the dependencies between models as $O(N^2)$. A platform costs a fixed
-        amount and removes most of that toil. The break-even $N^*$ is the smallest fleet for which
-        $\text{ROI} = \text{toil}_\text{manual} - (\text{capex}_\text{platform} + \text{toil}_\text{platform}) \ge 0$.
-        The per-model costs below are scenario assumptions; move them.
-        """
-    )
+    Manual operations grow faster than the fleet: alerts grow as $O(N)$, deployments as
+    $O(N \log N)$ and the dependencies between models as $O(N^2)$. A platform costs a fixed
+    amount and removes most of that toil. The break-even $N^*$ is the smallest fleet for which
+    $\text{ROI} = \text{toil}_\text{manual} - (\text{capex}_\text{platform} + \text{toil}_\text{platform}) \ge 0$.
+    The per-model costs below are scenario assumptions; move them.
+    """)
     return
 
 
@@ -77,11 +76,29 @@ def _(mo):
         mo.hstack([platform_k, reduction], justify="start", gap=2),
         mo.hstack([alert_k, deploy_k, dep_k], justify="start", gap=2),
     ])
-    return alert_k, dep_k, deploy_k, heterogeneity, models, platform_k, reduction
+    return (
+        alert_k,
+        dep_k,
+        deploy_k,
+        heterogeneity,
+        models,
+        platform_k,
+        reduction,
+    )
 
 
 @app.cell(hide_code=True)
-def _(Q_, alert_k, dep_k, deploy_k, heterogeneity, models, ops, platform_k, reduction):
+def _(
+    Q_,
+    alert_k,
+    dep_k,
+    deploy_k,
+    heterogeneity,
+    models,
+    ops,
+    platform_k,
+    reduction,
+):
     costs = dict(alert_cost=Q_(alert_k.value * 1000, "USD/year"), deploy_cost=Q_(deploy_k.value * 1000, "USD/year"),
                  dependency_cost=Q_(dep_k.value * 1000, "USD/year"), heterogeneity=heterogeneity.value)
     platform = dict(platform_cost=Q_(platform_k.value * 1000, "USD/year"), toil_reduction=reduction.value)
@@ -149,7 +166,16 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(Q_, allowed, confidence, cycle_days, mirrored, one_in, ops, request_rate):
+def _(
+    Q_,
+    allowed,
+    confidence,
+    cycle_days,
+    mirrored,
+    one_in,
+    ops,
+    request_rate,
+):
     failure_rate = 1 / one_in.value
     rate = Q_(request_rate.value, "1/s")
     cycle = Q_(cycle_days.value, "day")
@@ -175,7 +201,20 @@ def _(canary, fmt, mo, shadow):
 
 
 @app.cell(hide_code=True)
-def _(allowed, confidence, cycle, failure_rate, figure, mirrored, mo, np, ops, plt, Q_, rate, shadow):
+def _(
+    allowed,
+    confidence,
+    cycle,
+    failure_rate,
+    figure,
+    mirrored,
+    mo,
+    np,
+    ops,
+    plt,
+    rate,
+    shadow,
+):
     _levels = np.linspace(0.5, 0.999, 200)
     _fig, (_a, _b) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
     for _k, _style in ((0, "-"), (1, "--"), (2, ":")):
@@ -228,7 +267,7 @@ def _(baseline_in, mo, ops, regressed_in):
                 caption=f"{sprt.savings_regressed:.0%} fewer on average"),
         mo.stat(f"{sprt.failures_to_reject:.0f}", label="early failures that reject at once"),
     ], widths="equal")
-    return (sprt,)
+    return
 
 
 @app.cell(hide_code=True)
@@ -252,7 +291,7 @@ def _(coupling, ensemble, mo, ops):
         mo.stat(f"{deps.checks_per_release:,.0f}", label="checks per release"),
         mo.stat(f"{deps.checks_per_round:,.0f}", label="checks per release cycle"),
     ], widths="equal")
-    return (deps,)
+    return
 
 
 @app.cell(hide_code=True)
