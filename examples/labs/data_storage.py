@@ -531,7 +531,8 @@ def _(hw, mo):
         mo.md("**Edge:** what share of a vehicle fleet's logs can upload, and when does local storage fill? "
               "**Mobile:** stream the weights from flash within a 50 ms frame. **Tiny:** does a 64 KiB audio "
               "buffer (16 kHz, 16-bit) cover a flash read?"),
-        mo.hstack([vehicles, fleet_tb_h, uplink_mbps, vehicle_gb], justify="start", gap=2),
+        mo.hstack([vehicles, fleet_tb_h], justify="start", gap=2),
+        mo.hstack([uplink_mbps, vehicle_gb], justify="start", gap=2),
         mo.hstack([weights_mb, glasses_flash, stream_block], justify="start", gap=2),
         mo.hstack([buffer_kib, audio_flash], justify="start", gap=2),
     ])
