@@ -32,10 +32,7 @@ LABS = Path(__file__).resolve().parents[1] / "examples" / "labs"
 NAMES = ("data_storage", "fault_tolerance", "operations", "data_gravity")
 hw = mlsysim.hardware
 
-try:
-    from mlsysim import workloads
-except ImportError:
-    workloads = None
+from mlsysim import workloads  # noqa: E402
 
 
 def _load(name: str):
@@ -235,20 +232,21 @@ def test_data_storage_metadata_with_shards():
 
 
 def test_workload_choice_follows_the_catalog():
-    """With mlsysim.workloads the labs offer its MLPerf entries; without it, the lab scenario alone."""
+    """The labs offer the lab's own scenario and every MLPerf Storage workload of the catalog."""
     app = _load("data_storage")
-    outputs, defs = run("data_storage")
-    options = list(defs["workload"].options.values())
-    if workloads is None:
-        assert options == ["lab"]
-        return
-    assert options == ["lab", *workloads.names()]
-    name = workloads.names()[0]
-    w = workloads.get(name)
-    ui = controls(workload=name, gpus=128, osts=24, loader_workers=8, access="sequential", block="4 KiB")
-    _, defs = app.run(defs=ui)
+    _outputs, defs = run("data_storage")
+    assert list(defs["workload"].options.values()) == ["lab", *workloads.names()]
+    _outputs, gravity = run("data_gravity")
+    assert list(gravity["workload"].options.values()) == ["lab", *workloads.names()]
+    w = workloads.get("UNET3D_H100")
+    ui = controls(workload="UNET3D_H100", gpus=128, osts=24, loader_workers=8, access="sequential", block="4 KiB")
+    outputs, defs = app.run(defs=ui)
     assert close(defs["io"].compute_time, w.compute_time)
     assert close(defs["io"].demand, storage.workload_demand(w, 128))
+    # the page says how many accelerators the delivered bandwidth feeds at the workload's threshold
+    supported = storage.supported_accelerators(w, defs["io"].supply)
+    assert f"{supported:,.0f}" in _text(outputs)
+    assert "accelerators this supply feeds" in _text(outputs)
 
 
 def test_track_figures():

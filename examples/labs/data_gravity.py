@@ -42,10 +42,7 @@ def _():
     from mlsysim import plot as mplot
     from mlsysim.models import storage
 
-    try:  # the MLPerf Storage workload catalog (mlsysim 0.2)
-        from mlsysim import workloads
-    except ImportError:
-        workloads = None
+    from mlsysim import workloads  # the MLPerf Storage v1.0 training workloads
     hw = mlsysim.hardware
     return Q_, figure, fmt, hw, mo, mplot, np, plt, storage, workloads
 
@@ -69,8 +66,7 @@ def _(hw, mo, workloads):
     _tiers = {hw.get(_n).name: _n for _n in hw.names() if isinstance(hw.get(_n), hw.StorageDevice)}
     _tiers[hw.HOST_DRAM.name + " (page cache)"] = "HOST_DRAM"
     _workload_options = {"lab scenario: ResNet-50, 4.1 GFLOP per image": "lab"}
-    if workloads is not None:
-        _workload_options.update({workloads.get(_n).name: _n for _n in workloads.names()})
+    _workload_options.update({workloads.get(_n).name: _n for _n in workloads.names()})
     workload = mo.ui.dropdown(_workload_options, value="lab scenario: ResNet-50, 4.1 GFLOP per image",
                               label="workload")
     accelerator = mo.ui.dropdown(_accelerators, value=hw.A100.name, label="accelerator")

@@ -43,10 +43,7 @@ def _():
     from mlsysim.models import checkpoint as ck
     from mlsysim.models import metadata, storage
 
-    try:  # the MLPerf Storage workload catalog (mlsysim 0.2)
-        from mlsysim import workloads
-    except ImportError:
-        workloads = None
+    from mlsysim import workloads  # the MLPerf Storage v1.0 training workloads
     hw = mlsysim.hardware
     return (
         Q_,
@@ -81,8 +78,7 @@ def _(mo):
 @app.cell(hide_code=True)
 def _(hw, mo, workloads):
     _options = {"lab scenario: 4 MB per GPU per 50 ms step": "lab"}
-    if workloads is not None:
-        _options.update({workloads.get(_n).name: _n for _n in workloads.names()})
+    _options.update({workloads.get(_n).name: _n for _n in workloads.names()})
     workload = mo.ui.dropdown(_options, value="lab scenario: 4 MB per GPU per 50 ms step", label="workload")
     gpus = mo.ui.slider(steps=[8, 16, 32, 64, 128, 256, 512, 1024, 2048], value=128, label="GPUs (8 per node)",
                         show_value=True)
@@ -164,9 +160,8 @@ def _(chosen_workload, fmt, gpus, io, mo, rated, storage):
         mo.stat(f"{io.storage_utilization:.1%}", label="storage busy"),
         mo.stat(fmt.format_quantity(io.stall_time), label="GPU stall per step"),
     ]
-    _supported = getattr(storage, "supported_accelerators", None)
-    if chosen_workload is not None and _supported is not None:
-        _n = _supported(chosen_workload, io.supply)
+    if chosen_workload is not None:
+        _n = storage.supported_accelerators(chosen_workload, io.supply)
         _stats.append(mo.stat(f"{_n:,.0f}", label="accelerators this supply feeds",
                               caption=f"at the MLPerf threshold ({gpus.value:,} asked)"))
     mo.hstack(_stats, widths="equal")
