@@ -38,11 +38,10 @@ def _():
         plt.close(fig)
         return mo.image(buffer.getvalue(), alt="figure")
 
-    from mlsysim import Q_, fmt
+    # workloads: the MLPerf Storage v1.0 training workloads
+    from mlsysim import Q_, fmt, workloads
     from mlsysim import plot as mplot
     from mlsysim.models import storage
-
-    from mlsysim import workloads  # the MLPerf Storage v1.0 training workloads
     hw = mlsysim.hardware
     return Q_, figure, fmt, hw, mo, mplot, np, plt, storage, workloads
 

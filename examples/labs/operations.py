@@ -19,13 +19,12 @@ def _():
     import numpy as np
 
     try:
-        import mlsysim
+        import mlsysim  # noqa: F401  (installed?)
     except ImportError:  # a source checkout that is not installed: use its src/
         import pathlib
         import sys
 
         sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src"))
-        import mlsysim
     import io as _io
 
     import matplotlib.pyplot as plt
