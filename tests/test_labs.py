@@ -6,7 +6,8 @@ cell outputs and the app's global definitions. The tests then check that the
 numbers the page displays are the library's, for the default slider values,
 and a few against hand calculations of the textbook labs' figures. Some tests
 replace a cell of controls through ``app.run(defs=...)`` to exercise another
-setting without a browser.
+setting without a browser (``rerun``: the default runs already rendered every
+figure, so re-runs draw them but skip the PNG encoding, which keeps the file fast).
 """
 
 from __future__ import annotations
@@ -85,9 +86,9 @@ def rerun(name: str, **values):
     The figures are still drawn (every plotting call runs); only the setup cell's
     ``figure`` helper, which renders and embeds them, is replaced by one that closes them.
     """
-    import matplotlib.pyplot as plt
-
     import importlib
+
+    import matplotlib.pyplot as plt
 
     setup = _cells(ast.parse((LABS / f"{name}.py").read_text()))[0]
     _, defaults = run(name)
