@@ -188,6 +188,13 @@ def test_fault_tolerance_with_other_controls():
     _, defs = rerun("fault_tolerance", gpus=32768, gpu_mtbf_h=65536, write_min=5, restart_min=10, work_days=30,
                     chosen_min=45)
     assert close(defs["optimum"], ck.optimal_interval("5 min", "2 h", "10 min"))  # M = 65,536 / 32,768 = 2 h
+    assert defs["regime_notes"] == []
+    # 30 min writes on a fleet failing every 16,384 h / 65,536 = 15 min: Young and Daly are out of their
+    # regime, and the page says so instead of leaving the warning in the console
+    outputs, defs = rerun("fault_tolerance", gpus=65536, gpu_mtbf_h=16384, write_min=30, restart_min=30,
+                          work_days=90, chosen_min=2)
+    assert any("young_interval" in note for note in defs["regime_notes"])
+    assert "Outside the approximations" in _text(outputs)
 
 
 def test_operations_break_even_and_canary():

@@ -37,12 +37,14 @@ def _():
         plt.close(fig)
         return mo.image(buffer.getvalue(), alt="figure")
 
+    import warnings
+
     from mlsysim import Q_, fmt
     from mlsysim import plot as mplot
     from mlsysim.models import checkpoint as ck
 
     hw = mlsysim.hardware
-    return Q_, ck, figure, fmt, hw, mo, mplot, np, plt
+    return Q_, ck, figure, fmt, hw, mlsysim, mo, mplot, np, plt, warnings
 
 
 @app.cell(hide_code=True)
@@ -83,7 +85,18 @@ def _(mo):
 
 
 @app.cell(hide_code=True)
-def _(Q_, chosen_min, ck, gpu_mtbf_h, gpus, restart_min, work_days, write_min):
+def _(
+    Q_,
+    chosen_min,
+    ck,
+    gpu_mtbf_h,
+    gpus,
+    mlsysim,
+    restart_min,
+    warnings,
+    work_days,
+    write_min,
+):
     gpu_mtbf = Q_(gpu_mtbf_h.value, "h")
     write_time = Q_(write_min.value, "min")
     restart_time = Q_(restart_min.value, "min")
@@ -91,8 +104,11 @@ def _(Q_, chosen_min, ck, gpu_mtbf_h, gpus, restart_min, work_days, write_min):
     chosen = Q_(chosen_min.value, "min")
     fleet_mtbf = ck.fleet_mtbf(gpu_mtbf, gpus.value)
     optimum = ck.optimal_interval(write_time, fleet_mtbf, restart_time)
-    young = ck.young_interval(write_time, fleet_mtbf)
-    daly = ck.daly_interval(write_time, fleet_mtbf)
+    with warnings.catch_warnings(record=True) as _caught:  # shown on the page, not only in the console
+        warnings.simplefilter("always", mlsysim.RegimeWarning)
+        young = ck.young_interval(write_time, fleet_mtbf)
+        daly = ck.daly_interval(write_time, fleet_mtbf)
+    regime_notes = [str(_w.message) for _w in _caught if issubclass(_w.category, mlsysim.RegimeWarning)]
     at_optimum = ck.waste_breakdown(work, optimum, write_time, fleet_mtbf, restart_time)
     at_chosen = ck.waste_breakdown(work, chosen, write_time, fleet_mtbf, restart_time)
     # P_fleet = P_node^N for one day without a failure
@@ -108,6 +124,7 @@ def _(Q_, chosen_min, ck, gpu_mtbf_h, gpus, restart_min, work_days, write_min):
         doubled,
         fleet_mtbf,
         optimum,
+        regime_notes,
         restart_time,
         work,
         write_time,
@@ -127,6 +144,7 @@ def _(
     gpus,
     mo,
     optimum,
+    regime_notes,
     young,
 ):
     mo.vstack([
@@ -145,6 +163,8 @@ def _(
             f"the exact optimum to **{fmt.format_quantity(doubled)}**, dividing it by "
             f"**{(optimum / doubled).to('').m:.3f}**: about $\\sqrt 2$, not 2."
         ),
+        *([mo.callout(mo.md("**Outside the approximations' regime** (the exact optimum still holds): "
+                            + " ".join(regime_notes)), kind="warn")] if regime_notes else []),
     ])
     return
 
