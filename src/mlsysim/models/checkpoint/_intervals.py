@@ -209,7 +209,7 @@ def _optimal_fraction(d: Any) -> np.ndarray:
 @export
 @validated(write_time=Time(positive=True), mtbf=Time(positive=True), restart_time=Time())
 def optimal_interval(write_time, mtbf, restart_time="0 s"):
-    r"""The exact optimal checkpoint interval: the minimiser of :func:`expected_runtime`.
+    r"""The exact optimal checkpoint interval of the smooth (long-job) runtime.
 
     .. math::
 
@@ -236,8 +236,14 @@ def optimal_interval(write_time, mtbf, restart_time="0 s"):
 
     Notes
     -----
-    The expected runtime is ``W/tau * M e^{R/M} (e^{(tau+delta)/M} - 1)``
-    (:func:`expected_runtime`); setting the derivative of
+    This minimises the smooth form of the expected runtime,
+    ``W/tau * M e^{R/M} (e^{(tau+delta)/M} - 1)``
+    (:func:`expected_runtime` with ``segments="smooth"``), which is exact
+    when ``tau`` divides ``W`` and is the long-job limit otherwise: the
+    expected time per unit of work, whatever the job's length.  A finite job
+    cannot in general use ``tau*`` exactly (``W/tau*`` is not whole); its
+    exact optimum is ``n`` equal segments of ``W/n`` with ``n`` the floor or
+    ceiling of ``W/tau*`` (:func:`optimal_segments`).  Setting the derivative of
     ``expm1((tau+delta)/M)/tau`` to zero gives ``(1 - tau/M) e^{tau/M} =
     e^{-delta/M}``, whose root in (0, M) is the formula above (``W0``: the
     principal branch of Lambert's W).  ``R`` only scales the runtime by
