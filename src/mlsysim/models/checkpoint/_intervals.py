@@ -14,7 +14,7 @@ from ..._validate import (
     validated,
 )
 from ...errors import RegimeWarning
-from ._common import DALY_REGIME_LIMIT, YOUNG_REGIME_LIMIT, _s
+from ._common import DALY_REGIME_LIMIT, YOUNG_REGIME_LIMIT, _exceeds, _s
 
 __all__: list[str] = []
 export = exporter(__all__)
@@ -77,7 +77,7 @@ def young_interval(write_time, mtbf):
     d = write_time.m / mtbf.m
     if np.any(d > YOUNG_REGIME_LIMIT * (1 + 1e-12)):  # rounding noise at the limit does not warn
         warnings.warn(
-            f"young_interval(): write_time/mtbf = {np.max(d):.3g} exceeds {YOUNG_REGIME_LIMIT}; Young's "
+            f"young_interval(): write_time/mtbf = {_exceeds(np.max(d), YOUNG_REGIME_LIMIT)} exceeds {YOUNG_REGIME_LIMIT}; Young's "
             "first-order interval is more than 15% off the exact optimum there (use optimal_interval)",
             RegimeWarning, stacklevel=2)
     return _s(np.sqrt(2.0 * write_time.m * mtbf.m))
@@ -144,7 +144,7 @@ def daly_interval(write_time, mtbf):
     d = write_time.m / mtbf.m
     if np.any(d > DALY_REGIME_LIMIT * (1 + 1e-12)):  # rounding noise at the limit does not warn
         warnings.warn(
-            f"daly_interval(): write_time/mtbf = {np.max(d):.3g} exceeds {DALY_REGIME_LIMIT}; Daly's "
+            f"daly_interval(): write_time/mtbf = {_exceeds(np.max(d), DALY_REGIME_LIMIT)} exceeds {DALY_REGIME_LIMIT}; Daly's "
             "estimate is more than 2% off the exact optimum there and becomes the cap M at 2M "
             "(use optimal_interval)", RegimeWarning, stacklevel=2)
     h = np.sqrt(0.5 * d)  # sqrt(delta / 2M)
