@@ -415,7 +415,8 @@ def break_even_models(*, platform_cost, toil_reduction, alert_cost, deploy_cost,
         short = ~pays(hi)
         if not short.any():
             break
-        hi = np.where(short, 2.0 * hi, hi)
+        with np.errstate(over="ignore"):  # a bound past the float range is inf: never pays
+            hi = np.where(short, 2.0 * hi, hi)
     n_star = _smallest_true(pays, np.zeros_like(hi), hi)
     n_star = np.where(skip, np.inf, n_star)
     return scalar_or_array(n_star)
