@@ -912,27 +912,63 @@ class SequentialTest(Record):
     exact_requests_regressed: object
 
 
+def _alarm_ok(k, n, p0, alpha):
+    """Whether ``P(X > k) <= alpha`` for ``X ~ Binomial(n, p0)`` (1-d arrays)."""
+    from scipy.special import betainc
+
+    out = np.zeros(k.shape, dtype=bool)
+    termwise = (k <= _TERMWISE_K) & (p0 <= 0.25)
+    if termwise.any():
+        # P(X > k) <= alpha  <=>  ln P(X <= k) >= ln(1 - alpha), by the k + 1 terms
+        kt = k[termwise]
+        out[termwise] = _log_tail_terms(n[termwise], kt, p0[termwise], int(kt.max()), False) >= np.log1p(
+            -alpha[termwise])
+    rest = ~termwise
+    if rest.any():
+        out[rest] = betainc(k[rest] + 1.0, np.maximum(n[rest] - k[rest], 1.0), p0[rest]) <= alpha[rest]
+    return out
+
+
 def _fixed_design(p0, p1, alpha, beta):
     """Smallest fixed-size test: for each threshold k the size n_k that keeps the
     miss rate at p1 below beta, and the smallest k whose false-alarm rate at p0
-    is at most alpha (bisection over k)."""
-    from scipy.special import betainc
+    is at most alpha.
 
+    The false-alarm rate falls as k grows, so the answer is the first k that
+    passes.  Three candidates around the normal approximation of the design
+    are tried in one pass; elements they do not settle (the first candidate
+    already passes above 0, or none passes) fall back to doubling and
+    bisection over k.
+    """
+    from scipy.special import ndtri
+
+    shape = p0.shape
+    p0, p1, alpha, beta = (np.ravel(v) for v in (p0, p1, alpha, beta))
     conf = 1.0 - beta
 
-    def alarm_ok(k):
-        n = _canary_n(conf, p1, k)
-        return betainc(k + 1.0, np.maximum(n - k, 1.0), p0) <= alpha
+    def alarm_ok(k, sel=slice(None)):
+        n = _canary_n(conf[sel], p1[sel], k)
+        return _alarm_ok(k, n, p0[sel], alpha[sel])
 
-    hi = np.ones_like(p0)
-    for _ in range(64):
-        short = ~alarm_ok(hi)
-        if not short.any():
-            break
-        hi = np.where(short, 2.0 * hi, hi)
-    ok0 = alarm_ok(np.zeros_like(p0))
-    k = np.where(ok0, 0.0, _smallest_true(alarm_ok, np.zeros_like(p0), hi))
-    return _canary_n(conf, p1, k), k
+    root_n = (ndtri(1.0 - alpha) * np.sqrt(p0 * (1.0 - p0)) + ndtri(1.0 - beta) * np.sqrt(p1 * (1.0 - p1))) / (p1 - p0)
+    guess = np.floor(root_n * root_n * p0 + ndtri(1.0 - alpha) * root_n * np.sqrt(p0 * (1.0 - p0)))
+    guess = np.clip(np.nan_to_num(guess, nan=0.0, posinf=0.0), 1.0, 2.0**40)
+    cand = np.stack([guess - 1.0, guess, guess + 1.0])  # (3, N)
+    rows = p0.size
+    ok = alarm_ok(cand.ravel(), np.tile(np.arange(rows), 3)).reshape(3, rows)
+    k = np.where(~ok[0] & ok[1], cand[1], np.where(~ok[1] & ok[2], cand[2], np.nan))
+    k = np.where(ok[0] & (cand[0] == 0.0), 0.0, k)
+    left = np.flatnonzero(np.isnan(k))
+    if left.size:
+        hi = np.ones(left.size)
+        for _ in range(64):
+            short = ~alarm_ok(hi, left)
+            if not short.any():
+                break
+            hi = np.where(short, 2.0 * hi, hi)
+        ok0 = alarm_ok(np.zeros(left.size), left)
+        k[left] = np.where(ok0, 0.0, _smallest_true(lambda kk: alarm_ok(kk, left), np.zeros(left.size), hi))
+    return _canary_n(conf, p1, k).reshape(shape), k.reshape(shape)
 
 
 def _geometric_filter(u, q):
