@@ -496,23 +496,43 @@ def _log_tail_terms(n, k, p, kmax, derivative):
 
     ``P(X <= k) = (1-p)^n sum_{i<=k} C(n, i) r^i`` with ``r = p / (1 - p)``;
     ``n`` may be a real number (the polynomial ``C(n, i)``), for Newton steps.
+    Elements whose ``k`` is reached drop out of the loop at a few points, so
+    a few large ``k`` do not make every element pay for ``kmax`` terms.
     """
+    n, k, p = np.broadcast_arrays(n, k, p)
     log_q = np.log1p(-p)
-    r = p / (1.0 - p)
-    term = np.ones_like(n)
-    total = np.ones_like(n)
-    harmonic = np.zeros_like(n)
-    slope = np.zeros_like(n)
+    total_out = np.ones(n.shape, dtype=n.dtype)
+    slope_out = np.zeros(n.shape, dtype=n.dtype)
+    where = None  # indices of the elements still summing (None: all)
+    nn, kk, r = n, k, p / (1.0 - p)
+    term = np.ones_like(nn)
+    total = np.ones_like(nn)
+    harmonic = np.zeros_like(nn)
+    slope = np.zeros_like(nn)
     for i in range(1, kmax + 1):
-        live = i <= k
+        if i in (3, 9, 33) and nn.ndim:
+            keep = kk >= i
+            if not keep.all():
+                done = np.flatnonzero(~keep) if where is None else where[~keep]
+                total_out[done] = total[~keep]
+                slope_out[done] = slope[~keep]
+                where = np.flatnonzero(keep) if where is None else where[keep]
+                nn, kk, r, term, total, harmonic, slope = (a[keep] for a in
+                                                           (nn, kk, r, term, total, harmonic, slope))
+        live = i <= kk
         if derivative:
-            harmonic = harmonic + 1.0 / np.maximum(n - (i - 1), 1e-300)
-        term = term * ((n - (i - 1)) / i * r)
+            harmonic = harmonic + 1.0 / np.maximum(nn - (i - 1), 1e-300)
+        term = term * ((nn - (i - 1)) / i * r)
         total = total + np.where(live, term, 0.0)
         if derivative:
             slope = slope + np.where(live, term * harmonic, 0.0)
-    value = n * log_q + np.log(total)
-    return (value, log_q + slope / total) if derivative else value
+    if where is None:
+        total_out, slope_out = total, slope
+    else:
+        total_out[where] = total
+        slope_out[where] = slope
+    value = n * log_q + np.log(total_out)
+    return (value, log_q + slope_out / total_out) if derivative else value
 
 
 def _few_failures_n(c, p, k, n0):
@@ -946,8 +966,10 @@ def _fixed_design(p0, p1, alpha, beta):
     p0, p1, alpha, beta = (np.ravel(v) for v in (p0, p1, alpha, beta))
     conf = 1.0 - beta
 
-    def alarm_ok(k, sel=slice(None)):
+    def alarm_ok(k, sel=slice(None), sizes=None):
         n = _canary_n(conf[sel], p1[sel], k)
+        if sizes is not None:
+            sizes.append(n)
         return _alarm_ok(k, n, p0[sel], alpha[sel])
 
     root_n = (ndtri(1.0 - alpha) * np.sqrt(p0 * (1.0 - p0)) + ndtri(1.0 - beta) * np.sqrt(p1 * (1.0 - p1))) / (p1 - p0)
@@ -955,9 +977,13 @@ def _fixed_design(p0, p1, alpha, beta):
     guess = np.clip(np.nan_to_num(guess, nan=0.0, posinf=0.0), 1.0, 2.0**40)
     cand = np.stack([guess - 1.0, guess, guess + 1.0])  # (3, N)
     rows = p0.size
-    ok = alarm_ok(cand.ravel(), np.tile(np.arange(rows), 3)).reshape(3, rows)
+    sizes = []
+    ok = alarm_ok(cand.ravel(), np.tile(np.arange(rows), 3), sizes).reshape(3, rows)
+    n_cand = sizes[0].reshape(3, rows)
     k = np.where(~ok[0] & ok[1], cand[1], np.where(~ok[1] & ok[2], cand[2], np.nan))
+    n = np.where(~ok[0] & ok[1], n_cand[1], n_cand[2])
     k = np.where(ok[0] & (cand[0] == 0.0), 0.0, k)
+    n = np.where(ok[0] & (cand[0] == 0.0), n_cand[0], n)
     left = np.flatnonzero(np.isnan(k))
     if left.size:
         hi = np.ones(left.size)
@@ -968,7 +994,8 @@ def _fixed_design(p0, p1, alpha, beta):
             hi = np.where(short, 2.0 * hi, hi)
         ok0 = alarm_ok(np.zeros(left.size), left)
         k[left] = np.where(ok0, 0.0, _smallest_true(lambda kk: alarm_ok(kk, left), np.zeros(left.size), hi))
-    return _canary_n(conf, p1, k).reshape(shape), k.reshape(shape)
+        n[left] = _canary_n(conf[left], p1[left], k[left])
+    return n.reshape(shape), k.reshape(shape)
 
 
 def _geometric_filter(u, q):
