@@ -8,7 +8,6 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..._arrays import broadcast
 from ..._export import exporter
 from ..._records import Record, unit_field
 from ..._validate import (
@@ -20,7 +19,6 @@ from ..._validate import (
     Time,
     validated,
 )
-from ...units import quantity
 from ._common import _plain
 
 __all__: list[str] = []
