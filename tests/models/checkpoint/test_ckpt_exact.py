@@ -167,3 +167,35 @@ class TestDrainLoss:
         cost = np.exp(drain / m) * np.expm1((taus + delta) / m) / taus
         assert plan.interval.to("s").m == pytest.approx(taus[np.argmin(cost)], abs=(taus[1] - taus[0]))
         assert plan.limited_by == "drain"
+
+
+class TestProperties:
+    def test_optimal_segments_beats_every_interval(self):
+        # the whole-segment optimum is no worse than expected_runtime at any interval on a fine grid
+        taus = np.linspace(5, 400, 2000)
+        for work in ("0.7 h", "3 h", "11 h"):
+            best = ck.optimal_segments(work, "2 min", "4 h", "5 min").expected_runtime.to("s").m
+            grid = ck.expected_runtime(work, mlsysim_q(taus, "min"), "2 min", "4 h", "5 min").to("s").m
+            assert best <= grid.min() * (1 + 1e-12)
+
+    def test_drain_waste_grows_with_drain_and_never_below_blocking_stall(self):
+        bws = np.array([100.0, 20.0, 4.3, 1.0, 0.375])
+        plan = ck.checkpoint_plan("350 GB", "4 h", "512 GB/s", drain_bandwidth=mlsysim_q(bws, "GB/s"))
+        assert np.all(np.diff(plan.waste_fraction) > 0)
+        assert np.all(np.diff(plan.drain_loss) > 0)
+        no_drain = ck.checkpoint_plan("350 GB", "4 h", "512 GB/s")
+        assert np.all(plan.waste_fraction > no_drain.waste_fraction)
+
+    def test_optimal_segments_tiny_waste_keeps_digits(self):
+        mpmath.mp.dps = 50
+        got = ck.optimal_segments("1000 s", "1e-9 s", "1e12 s")
+        n = int(got.segments)
+        w, d, m = mpmath.mpf(1000), mpmath.mpf("1e-9"), mpmath.mpf(10) ** 12
+        total = n * m * mpmath.expm1((w / n + d) / m)  # waste ~ 4e-11: 1 - W/total would lose 5 digits
+        assert got.waste_fraction == pytest.approx(float(1 - w / total), rel=1e-9)
+
+
+def mlsysim_q(values, unit):
+    from mlsysim import Q_
+
+    return Q_(np.asarray(values, dtype=float), unit)

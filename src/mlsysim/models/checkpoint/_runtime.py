@@ -414,6 +414,8 @@ def optimal_segments(work, write_time, mtbf, restart_time="0 s"):
         cost_lo = lo * np.expm1((w / lo + d) / m)
         cost_hi = hi * np.expm1((w / hi + d) / m)
         n = np.where(cost_hi < cost_lo, hi, lo)
-        total = m * np.exp(restart_time.m / m) * np.minimum(cost_lo, cost_hi)
-        waste = np.where(np.isinf(total), 1.0, 1.0 - w / total)
+        useful, ckpt, rework, restart = _segment_parts(w / n, d, m, restart_time.m)
+        lost = n * (ckpt + rework + restart)
+        total = w + lost
+        waste = np.where(np.isinf(total), 1.0, lost / total)  # from the parts: no 1 - x cancellation
     return OptimalSegments.build(segments=n, interval=w / n, expected_runtime=total, waste_fraction=waste)
