@@ -146,3 +146,8 @@ class TestSequentialExact:
         assert np.isnan(t.alarm_rate) and np.isnan(t.exact_requests_regressed)
         with pytest.raises(mlsysim.DomainError, match="exact"):
             ops.sequential_test(1e-4, 1e-3, exact="yes")
+
+    def test_refuses_a_table_beyond_memory(self):
+        # p1 = 1.01 p0 at 1e-7: a window of ~6e9 requests
+        with pytest.raises(mlsysim.DomainError, match="exact"):
+            ops.sequential_test(1e-7, 1.01e-7, exact=True)

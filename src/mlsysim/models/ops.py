@@ -446,6 +446,8 @@ def _tail_at_most(k, n, p, c):
 
 
 _LD = np.longdouble
+#: Largest dynamic-programming table sequential_test(exact=True) builds (8 bytes a cell).
+_EXACT_CELLS = 5e7
 _F64_EPS = float(np.finfo(float).eps)
 #: Relative error bound of log1p(-c)/log1p(-p) in long double (a few ulps each).
 _LD_TOL = 32.0 * float(np.finfo(np.longdouble).eps)
@@ -1215,6 +1217,11 @@ def sequential_test(baseline_rate, regressed_rate, *, alpha=0.05, beta=0.05, exa
     if exact:
         shape = p0.shape
         pp0, pp1, la, lb = (np.ravel(v) for v in (p0, p1, log_a, log_b))
+        cells = 2.0 * pp0.size * float(np.max((la - lb + w_fail - w_ok) / -w_ok))
+        if cells > _EXACT_CELLS:
+            raise DomainError(f"sequential_test(): parameter 'exact': the exact operating characteristic needs "
+                              f"about {cells:.3g} cells (elements x the test's window in requests), above "
+                              f"{_EXACT_CELLS:.0e}; use exact=False (Wald's approximations) or fewer elements")
         rej, acc, mean_n, _ = _sprt_exact(np.concatenate([pp0, pp0]), np.concatenate([pp1, pp1]),
                                           np.concatenate([la, la]), np.concatenate([lb, lb]),
                                           np.concatenate([pp0, pp1]))
