@@ -501,7 +501,7 @@ def _log_tail_terms(n, k, p, kmax, derivative):
     Elements whose ``k`` is reached drop out of the loop at a few points, so
     a few large ``k`` do not make every element pay for ``kmax`` terms.
     """
-    n, k, p = np.broadcast_arrays(n, k, p)
+    # callers pass arrays of one shape (no broadcast_arrays: it costs more than a term)
     log_q = np.log1p(-p)
     total_out = np.ones(n.shape, dtype=n.dtype)
     slope_out = np.zeros(n.shape, dtype=n.dtype)
