@@ -688,14 +688,22 @@ def canary_sample_size(confidence, failure_rate, allowed_failures=0):
     Notes
     -----
     Requests are independent Bernoulli trials (no correlated bursts, the
-    failure rate is stationary over the window).  For :math:`k=0` the closed
-    form is evaluated with ``log1p`` so it stays exact for failure rates down
-    to 1e-12 and below, and the ceiling is checked against :math:`n-1` in log
-    space.  For :math:`k>0` the binomial tail is the regularized incomplete
-    beta :math:`P(X \le k) = 1 - I_p(k+1, n-k)`, evaluated at :math:`p`
-    itself (not :math:`1-p`), and :math:`n^*` is found by a vectorised
-    bisection bracketed below by the :math:`k=0` size and above by a union
-    bound over :math:`k+1` blocks.  The "rule of three" :math:`3/p`
+    failure rate is stationary over the window).  The result is exact (the
+    smallest whole :math:`n`, checked against 60-digit arithmetic in the
+    tests) up to :math:`2^{53}`.  For :math:`k=0`, :math:`n^* = \lceil L
+    \rceil` with :math:`L = \ln(1-c)/\ln(1-p)` from ``log1p`` in float64;
+    where :math:`L` lies within its rounding error of a whole number (only
+    for huge :math:`n`, or exact ties) it is recomputed in long double and,
+    if still undecided, in 60-digit decimal arithmetic (0.1 was one too small
+    below failure rates of about 1e-13).  For :math:`0 < k \le 64` and
+    :math:`p \le 0.25` the tail is summed term by term,
+    :math:`P(X \le k) = (1-p)^n \sum_{i \le k} \binom{n}{i} (p/(1-p))^i`, in
+    log space; :math:`n^*` is found by Newton's method on the real
+    :math:`n` from the Poisson (Wilson-Hilferty) estimate, and the whole
+    candidates are decided in float64 where its error bound allows and in
+    long double otherwise.  Larger :math:`k` or :math:`p` use the
+    regularized incomplete beta :math:`P(X \le k) = 1 - I_p(k+1, n-k)` at
+    :math:`p` itself and a vectorised bisection.  The "rule of three" :math:`3/p`
     is the :math:`c = 95\%`, :math:`k=0` approximation.
 
     References
