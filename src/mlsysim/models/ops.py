@@ -560,7 +560,7 @@ def _few_failures_n(c, p, k, n0):
             f, df = _log_tail_terms(x, k, p, kmax, True)
             step = np.where(np.isfinite(f) & (df < 0), (f - target) / df, 0.0)
             x = np.maximum(x - step, lo)
-            if np.all(np.abs(step) <= 1e-9 * x + 1e-3):
+            if np.all(np.abs(step) <= 1e-12 * x + 0.25):  # the whole-number steps below finish it
                 break
         # two polishing steps in long double: at n ~ 1e15 a float64 tail is off by units of n
         big = x > 1e9
