@@ -27,8 +27,8 @@ overflows to inf or underflows to 0 on the way is refused; masked arrays,
 ragged lists and integers beyond float range are refused (a mask is never
 silently lost); arrays whose shapes do not broadcast are refused naming the
 parameters and shapes.  The model body runs under ``np.errstate(all="ignore")``
-(numpy's warnings stay inside), and a NaN result from NaN-free inputs is
-refused with a DomainError naming the parameters with extreme values.
+(numpy's warnings stay inside), and a NaN result from NaN-free inputs with
+extreme values (beyond 1e+-100) is refused with a DomainError naming them.
 
 The checks use whole-array reductions, so arrays of any shape are checked
 element-wise with one or two numpy passes; the message names the function, the
@@ -717,26 +717,56 @@ def _has_nan(x: Any) -> bool:
 
 
 def _refuse_nan(fname: str, out: dict[str, Any], checks: tuple[tuple[str, Param, str], ...]) -> None:
-    """A NaN result from NaN-free inputs: name the inputs beyond float64's comfortable range."""
+    """A NaN result from NaN-free inputs: refuse it if some inputs lie beyond float64's comfortable range.
+
+    Those inputs are named (|x| above 1e100 or below 1e-100, or infinite).  A
+    NaN from ordinary inputs is left to the model, which may document it.
+    """
     extreme = []
     for name, _decl, _where in checks:
         v = out.get(name)
-        m = v._magnitude if isinstance(v, _Quantity) else v
-        if isinstance(m, (bool, np.bool_, str)) or m is None:
-            continue
-        try:
-            a = np.abs(np.asarray(m, dtype=float))
-        except (TypeError, ValueError):
-            continue
-        with np.errstate(all="ignore"):
-            if a.size and bool(np.any((a > 1e100) | ((a > 0) & (a < 1e-100)) | np.isinf(a))):
-                extreme.append(name)
-    names = extreme or [name for name, _, _ in checks]
-    which = "extreme values of" if extreme else "the values of"
+        if _extreme(v._magnitude if isinstance(v, _Quantity) else v):
+            extreme.append(name)
+    if not extreme:  # ordinary inputs: a NaN the model documents (e.g. "not computed") stands
+        return
     raise DomainError(
-        f"{fname}(): the result would be NaN: {which} parameter(s) {', '.join(repr(n) for n in names)} "
-        "take the formula beyond the range of float64 arithmetic"
+        f"{fname}(): the result would be NaN: extreme values of parameter(s) "
+        f"{', '.join(repr(n) for n in extreme)} take the formula beyond the range of float64 arithmetic"
     )
+
+
+def _extreme(m: Any) -> bool:
+    """True if a magnitude has elements beyond float64's comfortable range (|x| > 1e100, < 1e-100, inf)."""
+    if isinstance(m, (bool, np.bool_, str)) or m is None:
+        return False
+    try:
+        a = np.abs(np.asarray(m, dtype=float))
+    except (TypeError, ValueError):
+        return False
+    with np.errstate(all="ignore"):
+        return bool(a.size and np.any((a > 1e100) | ((a > 0) & (a < 1e-100)) | np.isinf(a)))
+
+
+def _refuse_failure(fname: str, out: dict[str, Any], checks: tuple[tuple[str, Param, str], ...],
+                    exc: BaseException) -> None:
+    """The model body failed: if an input is empty or extreme, raise a DomainError naming it.
+
+    Otherwise return, and the caller re-raises the original exception.
+    """
+    empty, extreme = [], []
+    for name, _decl, _where in checks:
+        v = out.get(name)
+        m = v._magnitude if isinstance(v, _Quantity) else v
+        if isinstance(m, np.ndarray) and m.size == 0:
+            empty.append(name)
+        elif _extreme(m):
+            extreme.append(name)
+    if empty:
+        raise DomainError(f"{fname}(): parameter(s) {', '.join(repr(n) for n in empty)} hold no values "
+                          "(an empty array); this model needs at least one") from None
+    if extreme:
+        raise DomainError(f"{fname}(): extreme values of parameter(s) {', '.join(repr(n) for n in extreme)} "
+                          f"take the model beyond the range of float64 arithmetic ({str(exc)[:200]})") from None
 
 
 def _check_broadcast(fname: str, shaped: list[tuple[str, tuple[int, ...]]]) -> None:
@@ -848,9 +878,14 @@ def validated(**declarations: Param) -> Callable[[Callable[..., Any]], Callable[
             # Inputs are checked; what numpy would warn about inside the formula
             # (overflow to inf in an intermediate, 0 * inf at a limit) is the
             # model's to handle, not the user's to see.
-            with np.errstate(all="ignore"):
-                result = fn(**out)
-            if _has_nan(result):  # inputs have no NaN (checked above): the arithmetic lost them
+            try:
+                with np.errstate(all="ignore"):
+                    result = fn(**out)
+            except (ValueError, IndexError, ZeroDivisionError, OverflowError, FloatingPointError,
+                    UnitError) as exc:
+                _refuse_failure(fname, out, checks, exc)  # an empty or extreme input: name it
+                raise
+            if _has_nan(result):  # inputs have no NaN (checked above): extremes may have overflowed
                 _refuse_nan(fname, out, checks)
             return scalar_or_array(result)  # 0-d results as Python scalars
 
