@@ -34,7 +34,6 @@ from typing import Any, Callable
 
 import attrs
 import numpy as np
-
 import pint
 
 from ._records import Record
