@@ -331,11 +331,12 @@ def simulate_runtime(work, interval, write_time, failures, restart_time="0 s", *
     with np.errstate(invalid="ignore", divide="ignore"):
         waste = np.where(np.isinf(mean), 1.0, 1.0 - w / mean)
         std = total.std(axis=-1, ddof=1)
+        p95 = np.percentile(total, 95, axis=-1)
     return SimulatedRuntime.build(
         mean=mean, standard_error=se, useful=w, checkpointing=ckpt, rework=rw, restart=rs,
         failures=nf, waste_fraction=waste, rework_standard_error=rw_se, restart_standard_error=rs_se,
         failures_standard_error=nf_se, std=np.where(np.isinf(mean), np.inf, std),
-        p95=np.percentile(total, 95, axis=-1), trials=trials)
+        p95=p95, trials=trials)
 
 
 @export
