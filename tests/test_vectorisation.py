@@ -103,6 +103,9 @@ CASES = {
     "checkpoint.waste_breakdown": ({"work": v("h", 1, 1000), "interval": v("min", 1, 600),
                                     "write_time": v("min", 0.1, 30), "mtbf": v("h", 1, 100),
                                     "restart_time": v("min", 0, 30)}, {}),
+    "checkpoint.simulate_runtime": ({"work": v("h", 1, 30), "interval": v("min", 10, 600),
+                                     "write_time": v("min", 0, 10), "restart_time": v("min", 0, 30)},
+                                    {"failures": checkpoint.Weibull(0.7, "4 h"), "trials": 50, "seed": 1}),
     "checkpoint.checkpoint_write_time": ({"state_size": v("GB", 0, 1000), "bandwidth": v("GB/s", 0.1, 100),
                                           "latency": v("ms", 0, 100)}, {}),
     "checkpoint.checkpoint_storm": ({"state_size": v("GB", 1, 1000), "nodes": v(None, 1, 4096, True),
@@ -163,6 +166,9 @@ def public_functions():
 # Functions whose broadcasting rule differs from plain element-wise broadcasting, and why.
 REDUCING = {
     "checkpoint.series_mtbf": "sums failure rates over the last axis of component_mtbf (the components)",
+    "checkpoint.fit_failures": "fits one pair of laws to the whole sample times_between_failures (1-d)",
+    "checkpoint.simulated_optimal_interval": "searches one case (scalars only; arrays raise UnitError); "
+                                             "sweep intervals with simulate_runtime instead",
 }
 
 
