@@ -8,11 +8,10 @@ and hand calculations with deterministic failure logs.
 import pickle
 
 import attrs
-
 import numpy as np
 import pytest
 
-from mlsysim import DomainError, Q_, RegimeWarning, UnitError
+from mlsysim import Q_, DomainError, RegimeWarning, UnitError
 from mlsysim.models import checkpoint as ck
 
 H = 3600.0

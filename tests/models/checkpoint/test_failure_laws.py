@@ -12,7 +12,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from mlsysim import DomainError, Q_, UnitError
+from mlsysim import Q_, DomainError, UnitError
 from mlsysim.models import checkpoint as ck
 
 H = 3600.0
@@ -35,7 +35,7 @@ def test_hazard_is_minus_the_derivative_of_log_survival(k):
     law = ck.Weibull(k, "3 h")
     t = np.array([0.1, 1.0, 5.0]) * H
     h = 1e-4 * t
-    log_s = lambda x: np.log(law.survival(Q_(x, "s")))  # noqa: E731
+    log_s = lambda x: np.log(law.survival(Q_(x, "s")))
     numeric = -(log_s(t + h) - log_s(t - h)) / (2 * h)
     np.testing.assert_allclose(law.hazard(Q_(t, "s")).to("1/s").m, numeric, rtol=1e-6)
 

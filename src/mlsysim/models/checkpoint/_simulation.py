@@ -14,7 +14,7 @@ from ..._validate import Count, Time, check, validated
 from ...errors import DomainError, RegimeWarning, UnitError
 from ...units import ureg
 from ._intervals import optimal_interval
-from ._laws import Exponential, Weibull, _Law
+from ._laws import _Law
 
 __all__: list[str] = []
 export = exporter(__all__)
@@ -28,7 +28,7 @@ _BLOCK = 2_000_000
 class _Observed:
     """Resampling (with replacement) of observed times between failures, in seconds."""
 
-    __slots__ = ("times", "mean")
+    __slots__ = ("mean", "times")
 
     def __init__(self, times: np.ndarray):
         self.times = times
