@@ -239,6 +239,7 @@ def test_simulated_optimum_under_a_weibull_is_no_worse_than_the_exponential_inte
     (("10 h", "1 h", "1 min", Q_([1.0, 2.0], "GB")), {}, UnitError),
     (("10 h", "1 h", "1 min", ck.Exponential("4 h")), {"trials": 1}, DomainError),
     (("10 h", "1 h", "1 min", ck.Exponential("4 h")), {"seed": -1}, UnitError),
+    (("10 h", "1 h", "1 min", ck.Exponential("4 h")), {"trials": [10, 20]}, UnitError),
     (("10 h", "0 h", "1 min", ck.Exponential("4 h")), {}, DomainError),
     (("10 h", "1 h", "-1 min", ck.Exponential("4 h")), {}, DomainError),
 ])

@@ -120,6 +120,7 @@ def test_fit_agrees_with_scipy_on_complete_data():
     m = x.to("s").m.mean()
     assert fit.exponential_log_likelihood == pytest.approx(np.sum(-np.log(m) - x.to("s").m / m), rel=1e-12)
     assert fit.likelihood_ratio == pytest.approx(2 * (fit.weibull_log_likelihood - fit.exponential_log_likelihood))
+    assert fit.weibull_aic - fit.exponential_aic == pytest.approx(2 - fit.likelihood_ratio)
 
 
 def test_censored_exponential_mle_is_total_time_over_failures():

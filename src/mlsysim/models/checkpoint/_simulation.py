@@ -53,6 +53,12 @@ def _failure_source(failures: Any, where: str) -> Any:
                     f"between failures; got {type(failures).__name__} {failures!r}")
 
 
+def _one_count(value: Any, name: str, fn: str) -> int:
+    if np.ndim(value):
+        raise UnitError(f"{fn}(): parameter '{name}' must be one whole number, not an array")
+    return int(value)
+
+
 def _mean_s(source: Any) -> float:
     return source.mean if isinstance(source, _Observed) else float(source.mtbf.m_as("s"))
 
@@ -320,7 +326,8 @@ def simulate_runtime(work, interval, write_time, failures, restart_time="0 s", *
     """
     where = "simulate_runtime(): parameter 'failures'"
     source = _failure_source(failures, where)
-    trials = int(trials)
+    trials = _one_count(trials, "trials", "simulate_runtime")
+    max_failures = _one_count(max_failures, "max_failures", "simulate_runtime")
     total, rework, restarting, fails, w, ckpt, _ = _simulate(
         work.m, interval.m, write_time.m, restart_time.m, source, trials, _seed_sequence(seed),
         int(max_failures), "simulate_runtime()")
@@ -467,8 +474,8 @@ def simulated_optimal_interval(work, write_time, failures, restart_time="0 s", *
     for name, q in (("work", work), ("write_time", write_time), ("restart_time", restart_time)):
         _scalar(q, name)
     source = _failure_source(failures, "simulated_optimal_interval(): parameter 'failures'")
-    trials = int(trials)
-    n = int(candidates)
+    trials = _one_count(trials, "trials", "simulated_optimal_interval")
+    n = _one_count(candidates, "candidates", "simulated_optimal_interval")
     m = _mean_s(source)
     tau_exp = float(optimal_interval(write_time, _Quantity(m, "s")).m_as("s"))
     if bounds is None:
