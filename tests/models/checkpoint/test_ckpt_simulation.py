@@ -161,6 +161,28 @@ def test_resampling_a_log_drawn_from_an_exponential_agrees_with_the_expectation(
     assert abs((sim.mean - exact).to("s").m) <= 4 * sim.standard_error.to("s").m
 
 
+# ============================================================ a job that starts in the life of a running fleet
+
+
+def test_stationary_start_with_a_fixed_gap_by_hand():
+    # failures every 3 h; the job starts at a uniform moment, so its first failure is U x 3 h away.
+    # A 1 h job (one segment, no write, no restart): with probability 2/3 it finishes untouched;
+    # otherwise it loses U x 3 h | U x 3 h < 1 h (0.5 h on average) and the next gap, 3 h, lets it
+    # finish.  E[T] = 1 h + (1/3)(0.5 h) = 7/6 h; E[failures] = 1/3.
+    sim = ck.simulate_runtime("1 h", "10 h", "0 s", Q_([3.0], "h"), trials=20_000, seed=3, start="stationary")
+    assert abs(sim.mean.to("h").m - 7 / 6) <= 4 * sim.standard_error.to("h").m
+    assert abs(sim.failures - 1 / 3) <= 4 * sim.failures_standard_error
+    # the renewal start waits a full 3 h: never a failure
+    assert ck.simulate_runtime("1 h", "10 h", "0 s", Q_([3.0], "h"), trials=50, seed=3).failures == 0
+
+
+def test_stationary_start_of_an_exponential_is_still_the_exact_expectation():
+    sim = ck.simulate_runtime("20 h", "1 h", "5 min", ck.Exponential("3 h"), "10 min", trials=4000, seed=6,
+                              start="stationary")
+    exact = ck.expected_runtime("20 h", "1 h", "5 min", "3 h", "10 min", segments="whole")
+    assert abs((sim.mean - exact).to("s").m) <= 4 * sim.standard_error.to("s").m
+
+
 # ============================================================ laws, seeds, grids
 
 

@@ -58,6 +58,19 @@ def test_samples_have_the_stated_mean():
     assert np.median(x) == pytest.approx(law.scale.to("h").m * np.log(2) ** (1 / 0.7), rel=0.02)
 
 
+@pytest.mark.parametrize("k", [0.7, 1.0, 2.0])
+def test_residual_life_has_the_inspection_paradox_mean(k):
+    # forward recurrence time of a stationary renewal process: E[X^2] / (2 E[X])
+    # = lambda Gamma(1 + 2/k) / (2 Gamma(1 + 1/k)); for k = 1 that is M itself
+    law = ck.Weibull(k, "4 h")
+    lam = 4.0 / float(mpmath.gamma(1 + mpmath.mpf(1) / k))
+    expected = lam * float(mpmath.gamma(1 + mpmath.mpf(2) / k)) / (2 * float(mpmath.gamma(1 + mpmath.mpf(1) / k)))
+    x = law.sample_residual(np.random.default_rng(1), 100_000).to("h").m
+    assert abs(x.mean() - expected) < 4 * x.std(ddof=1) / np.sqrt(x.size)
+    if k == 1.0:
+        assert expected == pytest.approx(4.0)
+
+
 def test_a_decreasing_hazard_below_shape_one():
     law = ck.Weibull(0.7, "4 h")
     rates = law.hazard(Q_([0.1, 1.0, 10.0], "h")).to("1/h").m

@@ -71,6 +71,38 @@ class _Law(Record):
             e = e ** (1.0 / k)
         return self._scale_s() * e
 
+    def _draw_residual(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """Forward recurrence times in seconds: ``U * L``, ``L`` length-biased (``(L/lambda)^k ~ Gamma(1 + 1/k)``)."""
+        k = self.shape
+        g = rng.standard_gamma(1.0 + 1.0 / k, size)
+        return self._scale_s() * g ** (1.0 / k) * rng.random(size)
+
+    def sample_residual(self, rng: Any = None, size: Any = None) -> Any:
+        r"""Draw the time from a random instant to the next failure of a stationary renewal process.
+
+        The forward recurrence time, of density ``S(t) / M``: what a job that
+        starts at an arbitrary moment in the life of a long-running fleet waits
+        for its first failure.  Its mean is ``E[X^2] / (2 M)``
+        (``lambda Gamma(1 + 2/k) / (2 Gamma(1 + 1/k))`` for a Weibull): longer
+        than ``M`` when ``k < 1`` (the inspection paradox), ``M`` for the
+        exponential.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator or int or None
+            The random generator (or a seed for a new one).
+        size : int or tuple, optional
+            Shape of the sample (default: one draw).
+
+        Returns
+        -------
+        Quantity [time]
+            In seconds.
+        """
+        g = _rng(rng)
+        x = self._draw_residual(g, 1 if size is None else size)
+        return _s(x[0] if size is None else x)
+
     def sample(self, rng: Any = None, size: Any = None) -> Any:
         """Draw times between failures.
 

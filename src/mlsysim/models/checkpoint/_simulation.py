@@ -10,7 +10,7 @@ import numpy as np
 
 from ..._export import exporter
 from ..._records import Record, unit_field
-from ..._validate import Count, Time, check, validated
+from ..._validate import Choice, Count, Time, check, validated
 from ...errors import DomainError, RegimeWarning, UnitError
 from ...units import ureg
 from ._intervals import optimal_interval
@@ -36,6 +36,12 @@ class _Observed:
 
     def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return self.times[rng.integers(0, self.times.size, size)]
+
+    def _draw_residual(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """A gap chosen with probability proportional to its length, times a uniform."""
+        cdf = np.cumsum(self.times)
+        i = np.minimum(np.searchsorted(cdf, rng.random(size) * cdf[-1], side="right"), self.times.size - 1)
+        return self.times[i] * rng.random(size)
 
 
 def _failure_source(failures: Any, where: str) -> Any:
@@ -74,7 +80,7 @@ def _seed_sequence(seed: Any) -> np.random.SeedSequence:
 
 
 def _run(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, restart: np.ndarray, source: Any,
-         trials: int, seq: np.random.SeedSequence, max_failures: int) -> tuple:
+         trials: int, seq: np.random.SeedSequence, max_failures: int, stationary: bool = False) -> tuple:
     """Per-trial (rework, restart, failures, finished) of shape (points, trials); inputs 1-d in seconds.
 
     Every point sees the same failure sequence per trial: the ``j``-th failure
@@ -107,7 +113,10 @@ def _run(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, restart: np.
     rounds = 0
     while idx.size and rounds <= max_failures:
         rounds += 1
-        x = source._draw(rng, trials)[trial]  # time from now (a renewal) to the next failure
+        if stationary and rounds == 1:  # the job starts at a random moment of a running fleet
+            x = source._draw_residual(rng, trials)[trial]
+        else:  # time from a renewal (the start, or the last failure) to the next failure
+            x = source._draw(rng, trials)[trial]
         rr = np.where(in_restart, r, 0.0)
         cut = x < rr  # the failure strikes during the restart
         acc_rs += np.minimum(x, rr)
@@ -135,14 +144,14 @@ def _run(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, restart: np.
             finished.reshape(shape), (whole + has_last_pt) * delta)
 
 
-def _simulate(work, interval, delta, restart, source, trials, seq, max_failures, where):
+def _simulate(work, interval, delta, restart, source, trials, seq, max_failures, where, stationary=False):
     """Broadcast the inputs, simulate in blocks of points, return per-trial arrays of shape (*shape, trials)."""
     w, tau, d, r = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (work, interval, delta, restart)))
     shape = w.shape
     w, tau, d, r = (v.ravel() for v in (w, tau, d, r))
     step = max(1, _BLOCK // trials)
-    parts = [_run(w[i:i + step], tau[i:i + step], d[i:i + step], r[i:i + step], source, trials, seq, max_failures)
-             for i in range(0, max(w.size, 1), step)]
+    parts = [_run(w[i:i + step], tau[i:i + step], d[i:i + step], r[i:i + step], source, trials, seq, max_failures,
+                  stationary) for i in range(0, max(w.size, 1), step)]
     rework, restarting, failures, finished, ckpt = (np.concatenate(x) for x in zip(*parts))
     unfinished = ~finished
     if unfinished.any():
@@ -216,9 +225,9 @@ class SimulatedRuntime(Record):
 
 @export
 @validated(work=Time(positive=True), interval=Time(positive=True), write_time=Time(), restart_time=Time(),
-           trials=Count(minimum=2), max_failures=Count())
+           trials=Count(minimum=2), max_failures=Count(), start=Choice("renewal", "stationary"))
 def simulate_runtime(work, interval, write_time, failures, restart_time="0 s", *, trials=10000, seed=None,
-                     max_failures=100_000):
+                     max_failures=100_000, start="renewal"):
     r"""Monte Carlo of a checkpointed job under a failure law or an observed failure log.
 
     .. math::
@@ -248,6 +257,12 @@ def simulate_runtime(work, interval, write_time, failures, restart_time="0 s", *
     max_failures : int, optional
         A trial still running after this many failures is stopped and counted
         as never finishing (``inf``), with a :class:`RegimeWarning`.
+    start : {"renewal", "stationary"}, optional
+        ``"renewal"`` (default): the job starts just after a failure (a fresh
+        fleet, or a job launched on repair).  ``"stationary"``: it starts at a
+        random moment of a long-running fleet, so its first wait is the
+        forward recurrence time (:meth:`Weibull.sample_residual`); the same
+        law for an :class:`Exponential`, longer on average for ``k < 1``.
 
     Returns
     -------
@@ -273,9 +288,10 @@ def simulate_runtime(work, interval, write_time, failures, restart_time="0 s", *
     :func:`waste_breakdown` give, and the simulation agrees with them within
     its standard error.
 
-    Failures form a **renewal process**: the clock starts fresh at the start
-    of the job and at every failure, each time between failures an
-    independent draw of the law (or of the log).  For a :class:`Weibull` law
+    Failures form a **renewal process**: the clock starts fresh at every
+    failure (and at the start of the job, unless ``start="stationary"``),
+    each time between failures an independent draw of the law (or of the
+    log).  For a :class:`Weibull` law
     this assumes each repair brings the fleet back to the state after the
     previous repair, and that the job starts just after one; it ignores
     trends (burn-in, ageing) and correlation between successive gaps.
@@ -330,7 +346,7 @@ def simulate_runtime(work, interval, write_time, failures, restart_time="0 s", *
     max_failures = _one_count(max_failures, "max_failures", "simulate_runtime")
     total, rework, restarting, fails, w, ckpt, _ = _simulate(
         work.m, interval.m, write_time.m, restart_time.m, source, trials, _seed_sequence(seed),
-        int(max_failures), "simulate_runtime()")
+        max_failures, "simulate_runtime()", start == "stationary")
     mean, se = _mean_se(total)
     rw, rw_se = _mean_se(rework)
     rs, rs_se = _mean_se(restarting)
@@ -397,9 +413,9 @@ def _scalar(q: Any, name: str) -> None:
 
 @export
 @validated(work=Time(positive=True), write_time=Time(positive=True), restart_time=Time(),
-           trials=Count(minimum=2), candidates=Count(minimum=5))
+           trials=Count(minimum=2), candidates=Count(minimum=5), start=Choice("renewal", "stationary"))
 def simulated_optimal_interval(work, write_time, failures, restart_time="0 s", *, trials=2000, seed=None,
-                               bounds=None, candidates=25):
+                               bounds=None, candidates=25, start="renewal"):
     r"""The checkpoint interval that minimises the simulated mean runtime under any failure law.
 
     .. math::
@@ -426,6 +442,8 @@ def simulated_optimal_interval(work, write_time, failures, restart_time="0 s", *
         exponential optimum for the law's mean.
     candidates : int, optional
         Intervals per stage of the search (>= 5), default 25.
+    start : {"renewal", "stationary"}, optional
+        As for :func:`simulate_runtime`.
 
     Returns
     -------
@@ -499,7 +517,8 @@ def simulated_optimal_interval(work, write_time, failures, restart_time="0 s", *
     where = "simulated_optimal_interval()"
 
     def run(taus: np.ndarray, seq: Any = search) -> np.ndarray:
-        return _simulate(work.m, taus, write_time.m, restart_time.m, source, trials, seq, 100_000, where)[0]
+        return _simulate(work.m, taus, write_time.m, restart_time.m, source, trials, seq, 100_000, where,
+                         start == "stationary")[0]
 
     grid = np.geomspace(lo, hi, n)
     coarse = run(grid).mean(axis=-1)
