@@ -597,6 +597,10 @@ BAD = [
                             mcu="H100"), UnitError),
     (ck.brownout_save, dict(state_size="8 KiB", capacitance="10 uF", start_voltage="3 V", cutoff_voltage="1.8 V",
                             power="1 J"), UnitError),
+    # failure laws and the simulation (more rows in tests/models/checkpoint/test_ckpt_simulation.py)
+    (ck.simulate_runtime, dict(work="1 h", interval="1 h", write_time="1 s", failures="4 h"), UnitError),
+    (ck.simulated_optimal_interval, dict(work="1 h", write_time="0 s", failures=ck.Exponential("4 h")), DomainError),
+    (ck.fit_failures, dict(times_between_failures=Q_([1.0], "h")), DomainError),
 ]
 
 
