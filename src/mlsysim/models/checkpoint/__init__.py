@@ -27,6 +27,11 @@ gives the closed forms of that trade-off and of the physical systems it runs on:
 * **preemption and brown-out**: :func:`incremental_checkpoint`,
   :func:`holdup_energy`, :func:`brownout_save` (a FeRAM microcontroller saving
   its state on the energy left in a hold-up capacitor).
+* **failures as they happen**: the laws :class:`Exponential` and
+  :class:`Weibull`, :func:`fit_failures` (maximum likelihood for a failure
+  log, censoring included), :func:`simulate_runtime` (Monte Carlo of
+  checkpoint/restart under any law or a resampled log) and
+  :func:`simulated_optimal_interval`.
 
 All times come back in seconds (convert with ``.to("min")``), probabilities and
 counts as plain floats or arrays.
