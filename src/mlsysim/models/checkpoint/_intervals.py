@@ -74,13 +74,20 @@ def young_interval(write_time, mtbf):
     >>> young_interval("2 min", "4 h").to("min")
     <Quantity(30.98, 'minute')>
     """
-    d = write_time.m / mtbf.m
-    if np.any(d > YOUNG_REGIME_LIMIT * (1 + 1e-12)):  # rounding noise at the limit does not warn
+    w, m = write_time.m, mtbf.m
+    limit = YOUNG_REGIME_LIMIT * (1 + 1e-12)  # rounding noise at the limit does not warn
+    # Two reductions decide the common case (every point inside the regime) without a
+    # full-array pass; only when they cannot is the ratio computed point by point.
+    if np.max(w) > limit * np.min(m) and np.any(w > limit * m):
         warnings.warn(
-            f"young_interval(): write_time/mtbf = {np.max(d):.3g} exceeds {YOUNG_REGIME_LIMIT}; Young's "
+            f"young_interval(): write_time/mtbf = {np.max(w / m):.4g} exceeds {YOUNG_REGIME_LIMIT}; Young's "
             "first-order interval is more than 15% off the exact optimum there (use optimal_interval)",
             RegimeWarning, stacklevel=2)
-    return _s(np.sqrt(2.0 * write_time.m * mtbf.m))
+    out = np.multiply(w, m)
+    if isinstance(out, np.ndarray):
+        np.multiply(out, 2.0, out=out)
+        return _s(np.sqrt(out, out=out))
+    return _s(np.sqrt(2.0 * out))
 
 
 @export
