@@ -150,6 +150,7 @@ def test_restarts_that_never_finish_are_infinite_with_a_warning():
         sim = ck.simulate_runtime("1 h", "10 min", "1 min", Q_([5.0], "min"), "10 min", trials=4,
                                   max_failures=50)
     assert sim.mean.m == np.inf and sim.waste_fraction == 1.0
+    assert sim.useful.to("h").m == 1.0 and sim.checkpointing.to("min").m == pytest.approx(6.0)
 
 
 def test_resampling_a_log_drawn_from_an_exponential_agrees_with_the_expectation():

@@ -22,7 +22,7 @@ export = exporter(__all__)
 _Quantity = ureg.Quantity
 _OBSERVED = Time(positive=True)
 #: Largest number of (point, trial) pairs simulated at once; larger grids go in blocks.
-_BLOCK = 2_000_000
+_BLOCK = 1_000_000
 
 
 class _Observed:
@@ -144,25 +144,33 @@ def _run(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, restart: np.
             finished.reshape(shape), (whole + has_last_pt) * delta)
 
 
-def _simulate(work, interval, delta, restart, source, trials, seq, max_failures, where, stationary=False):
-    """Broadcast the inputs, simulate in blocks of points, return per-trial arrays of shape (*shape, trials)."""
+def _simulate(work, interval, delta, restart, source, trials, seq, max_failures, where, stationary=False,
+              summary=None):
+    """Broadcast the inputs and simulate in blocks of points.
+
+    Returns the broadcast shape and, per point, ``summary(total, rework,
+    restart, failures)`` of each block's per-trial arrays (shape (points,
+    trials)) concatenated; without ``summary``, the per-trial runtimes.
+    Blocks bound the memory: a block holds at most ``_BLOCK`` (point, trial)
+    pairs.
+    """
     w, tau, d, r = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (work, interval, delta, restart)))
     shape = w.shape
     w, tau, d, r = (v.ravel() for v in (w, tau, d, r))
     step = max(1, _BLOCK // trials)
-    parts = [_run(w[i:i + step], tau[i:i + step], d[i:i + step], r[i:i + step], source, trials, seq, max_failures,
-                  stationary) for i in range(0, max(w.size, 1), step)]
-    rework, restarting, failures, finished, ckpt = (np.concatenate(x) for x in zip(*parts))
-    unfinished = ~finished
-    if unfinished.any():
-        warnings.warn(f"{where}: {int(unfinished.sum())} trial(s) still running after max_failures failures; "
+    outs, unfinished = [], 0
+    for i in range(0, max(w.size, 1), step):
+        block = slice(i, i + step)
+        rework, restarting, failures, finished, ckpt = _run(w[block], tau[block], d[block], r[block], source,
+                                                            trials, seq, max_failures, stationary)
+        total = np.where(finished, (w[block] + ckpt)[:, None] + rework + restarting, np.inf)
+        unfinished += int((~finished).sum())
+        outs.append(summary(total, rework, restarting, failures) if summary else (total,))
+    if unfinished:
+        warnings.warn(f"{where}: {unfinished} trial(s) still running after max_failures failures; "
                       "their runtime counts as infinite (segments far longer than the time between failures "
                       "practically never complete)", RegimeWarning, stacklevel=3)
-    total = (w + ckpt)[:, None] + rework + restarting
-    total = np.where(unfinished, np.inf, total)
-    full = shape + (trials,)
-    return (total.reshape(full), rework.reshape(full), restarting.reshape(full), failures.reshape(full),
-            w.reshape(shape), ckpt.reshape(shape), unfinished.reshape(full))
+    return shape, [np.concatenate(x) for x in zip(*outs)]
 
 
 def _mean_se(x: np.ndarray) -> tuple:
@@ -170,6 +178,22 @@ def _mean_se(x: np.ndarray) -> tuple:
         mean = x.mean(axis=-1)
         se = x.std(axis=-1, ddof=1) / np.sqrt(x.shape[-1])
     return mean, np.where(np.isinf(mean), np.inf, se)
+
+
+def _summary(total, rework, restarting, failures) -> tuple:
+    """Per-point statistics of one block's per-trial arrays."""
+    with np.errstate(invalid="ignore"):
+        std = total.std(axis=-1, ddof=1)
+        p95 = np.percentile(total, 95, axis=-1)
+    return (*_mean_se(total), *_mean_se(rework), *_mean_se(restarting), *_mean_se(failures), std, p95)
+
+
+def _checkpointing(work, interval, delta):
+    """``delta`` per segment: ``floor(W/tau)`` whole segments and a last one unless the rest is a residue."""
+    whole = np.floor(work / interval)
+    rest = work - whole * interval
+    rest = np.where((whole > 0) & (rest <= 1e-9 * interval), 0.0, rest)
+    return (whole + (rest > 0.0)) * delta
 
 
 @export
@@ -344,17 +368,14 @@ def simulate_runtime(work, interval, write_time, failures, restart_time="0 s", *
     source = _failure_source(failures, where)
     trials = _one_count(trials, "trials", "simulate_runtime")
     max_failures = _one_count(max_failures, "max_failures", "simulate_runtime")
-    total, rework, restarting, fails, w, ckpt, _ = _simulate(
+    shape, stats = _simulate(
         work.m, interval.m, write_time.m, restart_time.m, source, trials, _seed_sequence(seed),
-        max_failures, "simulate_runtime()", start == "stationary")
-    mean, se = _mean_se(total)
-    rw, rw_se = _mean_se(rework)
-    rs, rs_se = _mean_se(restarting)
-    nf, nf_se = _mean_se(fails)
+        max_failures, "simulate_runtime()", start == "stationary", _summary)
+    mean, se, rw, rw_se, rs, rs_se, nf, nf_se, std, p95 = (x.reshape(shape) for x in stats)
+    w = np.broadcast_to(work.m, shape)
+    ckpt = np.broadcast_to(_checkpointing(work.m, interval.m, write_time.m), shape)
     with np.errstate(invalid="ignore", divide="ignore"):
         waste = np.where(np.isinf(mean), 1.0, 1.0 - w / mean)
-        std = total.std(axis=-1, ddof=1)
-        p95 = np.percentile(total, 95, axis=-1)
     return SimulatedRuntime.build(
         mean=mean, standard_error=se, useful=w, checkpointing=ckpt, rework=rw, restart=rs,
         failures=nf, waste_fraction=waste, rework_standard_error=rw_se, restart_standard_error=rs_se,
@@ -518,7 +539,7 @@ def simulated_optimal_interval(work, write_time, failures, restart_time="0 s", *
 
     def run(taus: np.ndarray, seq: Any = search) -> np.ndarray:
         return _simulate(work.m, taus, write_time.m, restart_time.m, source, trials, seq, 100_000, where,
-                         start == "stationary")[0]
+                         start == "stationary")[1][0]
 
     grid = np.geomspace(lo, hi, n)
     coarse = run(grid).mean(axis=-1)
