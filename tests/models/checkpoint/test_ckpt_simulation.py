@@ -267,7 +267,7 @@ def test_simulated_optimum_under_a_weibull_is_no_worse_than_the_exponential_inte
     (("10 h", "1 h", "-1 min", ck.Exponential("4 h")), {}, DomainError),
 ])
 def test_simulate_runtime_rejects_bad_input(args, kwargs, error):
-    with pytest.raises(error, match="simulate_runtime|seed"):
+    with pytest.raises(error, match="simulate_runtime"):
         ck.simulate_runtime(*args, **kwargs)
 
 

@@ -69,14 +69,15 @@ def _mean_s(source: Any) -> float:
     return source.mean if isinstance(source, _Observed) else float(source.mtbf.m_as("s"))
 
 
-def _seed_sequence(seed: Any) -> np.random.SeedSequence:
+def _seed_sequence(seed: Any, fn: str) -> np.random.SeedSequence:
     if isinstance(seed, np.random.SeedSequence):
         return seed
     if isinstance(seed, np.random.Generator):  # one draw from it fixes the streams of every point
         return np.random.SeedSequence(int(seed.integers(2**63)))
     if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0):
         return np.random.SeedSequence(seed)
-    raise UnitError(f"seed must be None, a non-negative int, a SeedSequence or a Generator; got {seed!r}")
+    raise UnitError(f"{fn}(): parameter 'seed' must be None, a non-negative int, a SeedSequence or a "
+                    f"numpy Generator; got {seed!r}")
 
 
 def _run(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, restart: np.ndarray, source: Any,
@@ -369,7 +370,7 @@ def simulate_runtime(work, interval, write_time, failures, restart_time="0 s", *
     trials = _one_count(trials, "trials", "simulate_runtime")
     max_failures = _one_count(max_failures, "max_failures", "simulate_runtime")
     shape, stats = _simulate(
-        work.m, interval.m, write_time.m, restart_time.m, source, trials, _seed_sequence(seed),
+        work.m, interval.m, write_time.m, restart_time.m, source, trials, _seed_sequence(seed, "simulate_runtime"),
         max_failures, "simulate_runtime()", start == "stationary", _summary)
     mean, se, rw, rw_se, rs, rs_se, nf, nf_se, std, p95 = (x.reshape(shape) for x in stats)
     w = np.broadcast_to(work.m, shape)
@@ -531,7 +532,7 @@ def simulated_optimal_interval(work, write_time, failures, restart_time="0 s", *
         if not hi > lo:
             raise DomainError(f"simulated_optimal_interval(): parameter 'bounds' must be (low, high) with "
                               f"low < high; got ({lo} s, {hi} s)")
-    root = _seed_sequence(seed)
+    root = _seed_sequence(seed, "simulated_optimal_interval")
     # one stream for the search (the same for every candidate: common random
     # numbers), an independent one to price the choice without selection bias
     search, verify = np.random.SeedSequence(root.entropy, spawn_key=root.spawn_key).spawn(2)
