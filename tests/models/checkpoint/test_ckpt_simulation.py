@@ -57,6 +57,8 @@ def test_exponential_simulation_agrees_with_the_whole_segment_expectation(regime
     assert abs(sim.failures - w.failures) <= 4 * sim.failures_standard_error
     exact = ck.expected_runtime(work, tau, delta, mtbf, restart, segments="whole")
     assert abs((sim.mean - exact).to("s").m) <= 4 * sim.standard_error.to("s").m
+    # the whole-segment form is expected_runtime's default
+    assert ck.expected_runtime(work, tau, delta, mtbf, restart).to("s").m == exact.to("s").m
     assert sim.waste_fraction == pytest.approx(1 - work.to("s").m / sim.mean.to("s").m, rel=1e-12)
 
 

@@ -302,7 +302,8 @@ def simulate_runtime(work, interval, write_time, failures, restart_time="0 s", *
 
     Notes
     -----
-    The job is the one of :func:`expected_runtime` with ``segments="whole"``:
+    The job is the one of :func:`expected_runtime` with ``segments="whole"``
+    (its default):
     ``floor(W/tau)`` segments of ``tau`` compute and one shorter last segment
     of the remainder, each followed by a checkpoint of ``delta``.  Failures
     strike during compute, writes and restarts alike; a failure loses the
