@@ -40,6 +40,10 @@ SIGNATURES = [
                                            ("client_bandwidth", KW, None), ("clients", KW, 1),
                                            ("min_utilization", KW, None)]),
     ("storage", "tiered_pipeline", [("demand", POS, REQ), ("tiers", POS, REQ)]),
+    ("checkpoint", "simulate_runtime", [("work", POS, REQ), ("interval", POS, REQ), ("write_time", POS, REQ),
+                                        ("failures", POS, REQ), ("restart_time", POS, "0 s"), ("trials", KW, 10000),
+                                        ("seed", KW, None)]),
+    ("checkpoint", "fit_failures", [("times_between_failures", POS, REQ)]),
     ("metadata", "metadata_demand", [("accelerators", POS, REQ), ("workers_per_accelerator", POS, REQ),
                                      ("opens_per_worker", POS, REQ), ("ops_per_open", POS, 3)]),
     ("metadata", "mds_saturation", [("demand", POS, REQ), ("servers", POS, 1), ("server", POS, LUSTRE_MDS)]),
@@ -77,6 +81,10 @@ RECORDS = [
     ("storage", "DeviceFit", ["device", "predicted", "measured", "relative_error"]),
     ("metadata", "MdsSaturation", ["capacity", "utilization", "overloaded", "servers_needed"]),
     ("checkpoint", "WasteBreakdown", ["useful", "checkpointing", "rework", "restart", "total", "waste_fraction"]),
+    ("checkpoint", "SimulatedRuntime", ["mean", "standard_error", "useful", "checkpointing", "rework", "restart",
+                                        "failures", "waste_fraction"]),
+    ("checkpoint", "FailureFit", ["exponential", "weibull", "exponential_log_likelihood",
+                                  "weibull_log_likelihood", "preferred"]),
 ]
 
 

@@ -107,6 +107,9 @@ CASES = {
     "checkpoint.waste_breakdown": ({"work": v("h", 1, 1000), "interval": v("min", 1, 600),
                                     "write_time": v("min", 0.1, 30), "mtbf": v("h", 1, 100),
                                     "restart_time": v("min", 0, 30)}, {}),
+    "checkpoint.simulate_runtime": ({"work": v("h", 1, 30), "interval": v("min", 10, 600),
+                                     "write_time": v("min", 0, 10), "restart_time": v("min", 0, 30)},
+                                    {"failures": checkpoint.Weibull(0.7, "4 h"), "trials": 50, "seed": 1}),
     "checkpoint.optimal_segments": ({"work": v("h", 0.1, 1000), "write_time": v("min", 0.1, 30),
                                      "mtbf": v("h", 1, 100), "restart_time": v("min", 0, 30)}, {}),
     "checkpoint.checkpoint_write_time": ({"state_size": v("GB", 0, 1000), "bandwidth": v("GB/s", 0.1, 100),
@@ -169,6 +172,9 @@ def public_functions():
 # Functions whose broadcasting rule differs from plain element-wise broadcasting, and why.
 REDUCING = {
     "checkpoint.series_mtbf": "sums failure rates over the last axis of component_mtbf (the components)",
+    "checkpoint.fit_failures": "fits one pair of laws to the whole sample times_between_failures (1-d)",
+    "checkpoint.simulated_optimal_interval": "searches one case (scalars only; arrays raise UnitError); "
+                                             "sweep intervals with simulate_runtime instead",
     "storage.fit_device": "fits one device to all the points it is given (covered in test_storage_devices.py)",
     "storage.read_fio_json": "reads a file, not a model (one element per fio job)",
 }

@@ -603,6 +603,11 @@ BAD = [
                             mcu="H100"), UnitError, "mcu"),
     (ck.brownout_save, dict(state_size="8 KiB", capacitance="10 uF", start_voltage="3 V", cutoff_voltage="1.8 V",
                             power="1 J"), UnitError, "power"),
+    # failure laws and the simulation (more rows in tests/models/checkpoint/test_ckpt_simulation.py)
+    (ck.simulate_runtime, dict(work="1 h", interval="1 h", write_time="1 s", failures="4 h"), UnitError, "failures"),
+    (ck.simulated_optimal_interval, dict(work="1 h", write_time="0 s", failures=ck.Exponential("4 h")), DomainError,
+     "write_time"),
+    (ck.fit_failures, dict(times_between_failures=Q_([1.0], "h")), DomainError, "times_between_failures"),
 ]
 
 

@@ -31,6 +31,11 @@ gives the closed forms of that trade-off and of the physical systems it runs on:
 * **preemption and brown-out**: :func:`incremental_checkpoint`,
   :func:`holdup_energy`, :func:`brownout_save` (a FeRAM microcontroller saving
   its state on the energy left in a hold-up capacitor).
+* **failures as they happen**: the laws :class:`Exponential` and
+  :class:`Weibull`, :func:`fit_failures` (maximum likelihood for a failure
+  log, censoring included), :func:`simulate_runtime` (Monte Carlo of
+  checkpoint/restart under any law or a resampled log) and
+  :func:`simulated_optimal_interval`.
 
 All times come back in seconds (convert with ``.to("min")``), probabilities and
 counts as plain floats or arrays.
@@ -48,12 +53,16 @@ from __future__ import annotations
 from ..._export import set_module
 from ._common import DALY_REGIME_LIMIT, YOUNG_REGIME_LIMIT  # noqa: F401 - documented thresholds
 from . import _brownout, _failures, _integrity, _intervals, _placement, _runtime
+from . import _laws, _simulation
 from ._brownout import *  # noqa: F401,F403
 from ._failures import *  # noqa: F401,F403
 from ._integrity import *  # noqa: F401,F403
 from ._intervals import *  # noqa: F401,F403
 from ._placement import *  # noqa: F401,F403
 from ._runtime import *  # noqa: F401,F403
+from ._laws import *  # noqa: F401,F403
+from ._simulation import *  # noqa: F401,F403
 
-__all__: list[str] = [*_failures.__all__, *_intervals.__all__, *_runtime.__all__, *_placement.__all__, *_integrity.__all__, *_brownout.__all__]
+__all__: list[str] = [*_failures.__all__, *_intervals.__all__, *_runtime.__all__, *_placement.__all__, *_integrity.__all__, *_brownout.__all__,
+                     *_laws.__all__, *_simulation.__all__]
 set_module(__name__, globals(), __all__)
