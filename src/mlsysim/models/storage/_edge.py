@@ -8,9 +8,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..._arrays import broadcast
 from ..._export import exporter
-from ..._records import Record
+from ..._records import Record, unit_field
 from ..._validate import (
     Bandwidth,
     Count,
@@ -23,15 +22,11 @@ from ..._validate import (
 )
 from ...hardware import UFS_31, StorageDevice
 from ._common import (
-    _B,
-    _BPS,
-    _S,
     _access_bound,
     _device_numbers,
     _divide,
     _Flag,
     _positive_count,
-    _q,
     _step,
 )
 
@@ -61,12 +56,12 @@ class FleetLogging(Record):
         Local storage eventually fills (data must be dropped or triaged).
     """
 
-    upload_rate: Any
+    upload_rate: Any = unit_field("B/s")
     upload_fraction: Any
-    backlog_rate: Any
-    fill_time: Any
-    fleet_data_rate: Any
-    fleet_upload_rate: Any
+    backlog_rate: Any = unit_field("B/s")
+    fill_time: Any = unit_field("s")
+    fleet_data_rate: Any = unit_field("B/s")
+    fleet_upload_rate: Any = unit_field("B/s")
     storage_fills: Any
 
 
@@ -125,9 +120,9 @@ def fleet_logging(vehicles, data_rate, uplink_bandwidth, local_capacity, uplink_
     up = np.minimum(data_rate.m, uplink_availability * uplink_bandwidth.m)
     backlog = data_rate.m - up
     fill = _divide(local_capacity.m, backlog)
-    fields = broadcast(_q(up, _BPS), up / data_rate.m, _q(backlog, _BPS), _q(fill, _S),
-                       _q(vehicles * data_rate.m, _BPS), _q(vehicles * up, _BPS), backlog > 0)
-    return FleetLogging(*fields)
+    return FleetLogging.build(upload_rate=up, upload_fraction=up / data_rate.m, backlog_rate=backlog,
+                              fill_time=fill, fleet_data_rate=vehicles * data_rate.m,
+                              fleet_upload_rate=vehicles * up, storage_fills=backlog > 0)
 
 
 @export
@@ -153,13 +148,13 @@ class WeightStreaming(Record):
         The most weight bytes per frame that fit the budget.
     """
 
-    throughput: Any
-    read_time: Any
-    step_time: Any
-    frame_budget: Any
-    slack: Any
+    throughput: Any = unit_field("B/s")
+    read_time: Any = unit_field("s")
+    step_time: Any = unit_field("s")
+    frame_budget: Any = unit_field("s")
+    slack: Any = unit_field("s")
     frame_skip: Any
-    max_weight_bytes: Any
+    max_weight_bytes: Any = unit_field("B")
 
 
 @export
@@ -233,9 +228,8 @@ def weight_streaming(weight_bytes, frame_budget, device=UFS_31, block_size="1 Mi
     slack = frame_budget.m - step
     budget_for_read = np.where(overlap, frame_budget.m, np.maximum(0.0, frame_budget.m - tc))
     max_w = np.where(tc <= frame_budget.m, budget_for_read * x, 0.0)
-    fields = broadcast(_q(x, _BPS), _q(read, _S), _q(step, _S), frame_budget, _q(slack, _S),
-                       step > frame_budget.m, _q(max_w, _B))
-    return WeightStreaming(*fields)
+    return WeightStreaming.build(throughput=x, read_time=read, step_time=step, frame_budget=frame_budget.m,
+                                 slack=slack, frame_skip=step > frame_budget.m, max_weight_bytes=max_w)
 
 
 @export
@@ -257,10 +251,10 @@ class AudioBuffer(Record):
         The stall outlasts the buffer: samples are lost.
     """
 
-    byte_rate: Any
-    duration: Any
-    read_latency: Any
-    headroom: Any
+    byte_rate: Any = unit_field("B/s")
+    duration: Any = unit_field("s")
+    read_latency: Any = unit_field("s")
+    headroom: Any = unit_field("s")
     glitch: Any
 
 
@@ -322,6 +316,5 @@ def audio_buffer(buffer_size, sample_rate, sample_size="2 B", channels=1, read_l
     """
     rate = sample_rate.m * sample_size.m * channels
     duration = buffer_size.m / rate
-    fields = broadcast(_q(rate, _BPS), _q(duration, _S), read_latency, _q(duration - read_latency.m, _S),
-                       read_latency.m > duration)
-    return AudioBuffer(*fields)
+    return AudioBuffer.build(byte_rate=rate, duration=duration, read_latency=read_latency.m,
+                             headroom=duration - read_latency.m, glitch=read_latency.m > duration)

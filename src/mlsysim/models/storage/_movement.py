@@ -8,9 +8,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..._arrays import broadcast
 from ..._export import exporter
-from ..._records import Record
+from ..._records import Record, unit_field
 from ..._validate import (
     Bandwidth,
     Money,
@@ -23,7 +22,6 @@ from ._common import (
     _S,
     _USD,
     _q,
-    _strings,
 )
 
 __all__: list[str] = []
@@ -147,10 +145,10 @@ class DataGravity(Record):
         or ``"copy is faster and cheaper"``.
     """
 
-    transfer_time: Any
-    egress_cost: Any
-    training_time: Any
-    compute_cost_in_place: Any
+    transfer_time: Any = unit_field("s")
+    egress_cost: Any = unit_field("USD")
+    training_time: Any = unit_field("s")
+    compute_cost_in_place: Any = unit_field("USD")
     time_ratio: Any
     transfer_exceeds_training: Any
     egress_exceeds_compute: Any
@@ -227,8 +225,9 @@ def data_gravity(dataset_size, link_bandwidth, training_time, egress_price, comp
     reason = np.select([exceeds & costlier, exceeds, costlier],
                        ["transfer time and egress cost", "transfer time", "egress cost"],
                        "copy is faster and cheaper")
-    fields = broadcast(_q(t, _S), _q(cost, _USD), training_time, compute_cost_in_place,
-                       t / training_time.m, exceeds, costlier, decision, reason)
-    return DataGravity(*fields[:7], _strings(fields[7]), _strings(fields[8]))
+    return DataGravity.build(transfer_time=t, egress_cost=cost, training_time=training_time.m,
+                             compute_cost_in_place=compute_cost_in_place.m, time_ratio=t / training_time.m,
+                             transfer_exceeds_training=exceeds, egress_exceeds_compute=costlier,
+                             decision=decision, reason=reason)
 
 

@@ -8,9 +8,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..._arrays import broadcast
 from ..._export import exporter
-from ..._records import Record
+from ..._records import Record, unit_field
 from ..._validate import (
     Bandwidth,
     Count,
@@ -22,14 +21,11 @@ from ..._validate import (
 )
 from ._common import (
     _B,
-    _BPS,
-    _S,
     _batches_ahead,
     _counts,
     _Flag,
     _q,
     _step,
-    _strings,
 )
 
 __all__: list[str] = []
@@ -67,15 +63,15 @@ class InputPipeline(Record):
         else ``"storage"`` or ``"network"``, whichever bounds the supply.
     """
 
-    demand: Any
-    supply: Any
-    per_accelerator_bandwidth: Any
-    io_time: Any
-    compute_time: Any
-    step_time: Any
-    stall_time: Any
+    demand: Any = unit_field("B/s")
+    supply: Any = unit_field("B/s")
+    per_accelerator_bandwidth: Any = unit_field("B/s")
+    io_time: Any = unit_field("s")
+    compute_time: Any = unit_field("s")
+    step_time: Any = unit_field("s")
+    stall_time: Any = unit_field("s")
     utilization: Any
-    delivered_bandwidth: Any
+    delivered_bandwidth: Any = unit_field("B/s")
     storage_utilization: Any
     bottleneck: Any
 
@@ -181,10 +177,10 @@ def input_pipeline(accelerators, batch_bytes, compute_time, storage_bandwidth, a
     delivered = n * b / step
     storage_util = delivered / storage_bandwidth.m
     bottleneck = np.select([io <= tc, storage <= network], ["compute", "storage"], "network")
-    fields = broadcast(_q(demand, _BPS), _q(supply, _BPS), _q(per_acc, _BPS), _q(io, _S),
-                       compute_time, _q(step, _S), _q(stall, _S), util, _q(delivered, _BPS),
-                       storage_util, bottleneck)
-    return InputPipeline(*fields[:10], _strings(fields[10]))
+    return InputPipeline.build(demand=demand, supply=supply, per_accelerator_bandwidth=per_acc, io_time=io,
+                               compute_time=tc, step_time=step, stall_time=stall, utilization=util,
+                               delivered_bandwidth=delivered, storage_utilization=storage_util,
+                               bottleneck=bottleneck)
 
 
 @export
