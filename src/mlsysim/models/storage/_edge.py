@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import attrs
@@ -32,6 +33,11 @@ from ._common import (
 
 __all__: list[str] = []
 export = exporter(__all__)
+
+
+def _renamed(old: str, new: str) -> None:
+    """Warn that a record field was renamed (the old name works until 0.3)."""
+    warnings.warn(f"{old} is deprecated and will be removed in 0.3; use {new}", DeprecationWarning, stacklevel=3)
 
 @export
 @attrs.frozen
@@ -140,8 +146,10 @@ class WeightStreaming(Record):
         Frame time: ``max(read, compute)`` with overlap, ``read + compute`` without.
     frame_budget : Quantity [time]
         The deadline.
-    slack : Quantity [time]
-        ``frame_budget - step_time`` (negative when the frame is late).
+    frame_slack : Quantity [time]
+        Time to spare in the frame, ``frame_budget - step_time`` (negative when
+        the frame is late).  Called ``slack`` before 0.2; that name still works
+        for one release and warns.
     frame_skip : bool or ndarray
         The frame misses its budget.
     max_weight_bytes : Quantity [data size]
@@ -152,9 +160,15 @@ class WeightStreaming(Record):
     read_time: Any = unit_field("s")
     step_time: Any = unit_field("s")
     frame_budget: Any = unit_field("s")
-    slack: Any = unit_field("s")
+    frame_slack: Any = unit_field("s")
     frame_skip: Any
     max_weight_bytes: Any = unit_field("B")
+
+    @property
+    def slack(self) -> Any:
+        """Deprecated name of :attr:`frame_slack` (removed in 0.3)."""
+        _renamed("WeightStreaming.slack", "frame_slack")
+        return self.frame_slack
 
 
 @export
@@ -229,7 +243,7 @@ def weight_streaming(weight_bytes, frame_budget, device=UFS_31, block_size="1 Mi
     budget_for_read = np.where(overlap, frame_budget.m, np.maximum(0.0, frame_budget.m - tc))
     max_w = np.where(tc <= frame_budget.m, budget_for_read * x, 0.0)
     return WeightStreaming.build(throughput=x, read_time=read, step_time=step, frame_budget=frame_budget.m,
-                                 slack=slack, frame_skip=step > frame_budget.m, max_weight_bytes=max_w)
+                                 frame_slack=slack, frame_skip=step > frame_budget.m, max_weight_bytes=max_w)
 
 
 @export
@@ -245,8 +259,10 @@ class AudioBuffer(Record):
         Audio the buffer holds: the longest stall it absorbs.
     read_latency : Quantity [time]
         The stall to absorb (a flash read, erase or program the processor waits on).
-    headroom : Quantity [time]
-        ``duration - read_latency`` (negative when the audio glitches).
+    buffer_slack : Quantity [time]
+        Audio time the buffer has to spare after the stall, ``duration -
+        read_latency`` (negative when the audio glitches).  Called ``headroom``
+        before 0.2; that name still works for one release and warns.
     glitch : bool or ndarray
         The stall outlasts the buffer: samples are lost.
     """
@@ -254,8 +270,14 @@ class AudioBuffer(Record):
     byte_rate: Any = unit_field("B/s")
     duration: Any = unit_field("s")
     read_latency: Any = unit_field("s")
-    headroom: Any = unit_field("s")
+    buffer_slack: Any = unit_field("s")
     glitch: Any
+
+    @property
+    def headroom(self) -> Any:
+        """Deprecated name of :attr:`buffer_slack` (removed in 0.3)."""
+        _renamed("AudioBuffer.headroom", "buffer_slack")
+        return self.buffer_slack
 
 
 @export
@@ -317,4 +339,4 @@ def audio_buffer(buffer_size, sample_rate, sample_size="2 B", channels=1, read_l
     rate = sample_rate.m * sample_size.m * channels
     duration = buffer_size.m / rate
     return AudioBuffer.build(byte_rate=rate, duration=duration, read_latency=read_latency.m,
-                             headroom=duration - read_latency.m, glitch=read_latency.m > duration)
+                             buffer_slack=duration - read_latency.m, glitch=read_latency.m > duration)
