@@ -113,7 +113,7 @@ def fleet_logging(vehicles, data_rate, uplink_bandwidth, local_capacity, uplink_
 
     References
     ----------
-    .. [1] Machine Learning Systems textbook, Vol. 2 lab 04, Edge track "The Black-Box Log".
+    .. [1] Machine Learning Systems, Vol. 2, Lab 04: Data Storage, Edge track "The Black-Box Log".
 
     Examples
     --------
@@ -222,7 +222,7 @@ def weight_streaming(weight_bytes, frame_budget, device=UFS_31, block_size="1 Mi
     ----------
     .. [1] K. Alizadeh et al., "LLM in a flash: Efficient Large Language Model
        Inference with Limited Memory", ACL 2024.
-    .. [2] Machine Learning Systems textbook, Vol. 2 lab 04, Mobile track "The App Cache Wall".
+    .. [2] Machine Learning Systems, Vol. 2, Lab 04: Data Storage, Mobile track "The App Cache Wall".
 
     Examples
     --------
@@ -323,7 +323,7 @@ def audio_buffer(buffer_size, sample_rate, sample_size="2 B", channels=1, read_l
 
     References
     ----------
-    .. [1] Machine Learning Systems textbook, Vol. 2 lab 04, Tiny track "The Circular Buffer".
+    .. [1] Machine Learning Systems, Vol. 2, Lab 04: Data Storage, Tiny track "The Circular Buffer".
 
     Examples
     --------

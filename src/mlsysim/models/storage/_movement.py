@@ -63,7 +63,7 @@ def transfer_time(size, bandwidth):
     References
     ----------
     .. [1] D. McCrory, "Data Gravity: in the clouds", 2010 (the term).
-    .. [2] Machine Learning Systems textbook, Vol. 1 lab 04 "The Data Gravity Trap".
+    .. [2] Machine Learning Systems, Vol. 1, Lab 04: The Data Gravity Trap.
 
     Examples
     --------
@@ -107,7 +107,8 @@ def egress_cost(size, price):
 
     References
     ----------
-    .. [1] Amazon S3 pricing, data transfer out; the textbook lab assumes 0.08 USD/GB.
+    .. [1] Amazon S3 pricing, data transfer out; Machine Learning Systems,
+       Vol. 1, Lab 04: The Data Gravity Trap assumes 0.08 USD/GB.
 
     Examples
     --------
@@ -204,12 +205,13 @@ def data_gravity(dataset_size, link_bandwidth, training_time, egress_price, comp
     References
     ----------
     .. [1] D. McCrory, "Data Gravity: in the clouds", 2010.
-    .. [2] Machine Learning Systems textbook, Vol. 1 lab 04 "The Data Gravity Trap".
+    .. [2] Machine Learning Systems, Vol. 1, Lab 04: The Data Gravity Trap.
 
     Examples
     --------
-    Machine Learning Systems, Vol. 1, Lab 04 (The Data Gravity Trap): 50 TB over 100 Gbit/s for a 6-hour run, 0.08 USD/GB egress, and
-    8 A100s at 20 USD/h for 6 h (120 USD) where the data lives:
+    Machine Learning Systems, Vol. 1, Lab 04: The Data Gravity Trap: 50 TB
+    over 100 Gbit/s for a 6-hour run, 0.08 USD/GB egress, and 8 A100s at
+    20 USD/h for 6 h (120 USD) where the data lives:
 
     >>> g = data_gravity("50 TB", "100 Gbit/s", "6 h", "0.08 USD/GB", "120 USD")
     >>> round(g.transfer_time.to("s").m), round(g.egress_cost.to("USD").m)

@@ -133,17 +133,17 @@ def input_pipeline(accelerators, batch_bytes, compute_time, storage_bandwidth, a
     takes ``max(compute, io)``; prefetching deeper hides latency and jitter
     but never a bandwidth deficit: when ``io > compute`` the queue drains at
     ``io - compute`` per step whatever its depth, so depth does not appear in
-    the steady-state formula.  (Vol. 2 Lab 04, Data Storage, subtracts ``compute x depth``
-    from the I/O time, as if prefetch multiplied bandwidth; that is wrong.)
-    Data-loader workers enter through the efficiency: they are reads in
-    flight, and Little's law (:func:`storage_throughput`) turns them into
-    bandwidth; that lab's worker and pattern factors were fitted numbers.
-    Host-side decode and augmentation are not modelled; add them to
-    ``compute_time`` when they do not overlap.
+    the steady-state formula.  Data-loader workers enter through the
+    efficiency: they are reads in flight, and Little's law
+    (:func:`storage_throughput`) turns them into bandwidth.  Host-side decode
+    and augmentation are not modelled; add them to ``compute_time`` when they
+    do not overlap.  Where the textbook lab computes this differently: the
+    storage guide, "Where the lab material differs".
 
     References
     ----------
-    .. [1] Machine Learning Systems textbook, Vol. 2 lab 04 and Vol. 1 lab 04.
+    .. [1] Machine Learning Systems, Vol. 2, Lab 04: Data Storage, and Vol. 1,
+       Lab 04: The Data Gravity Trap.
     .. [2] J. Mohan et al., "Analyzing and Mitigating Data Stalls in DNN
        Training", VLDB 14(5), 2021.
 
@@ -215,14 +215,14 @@ def prefetch_depth(latency, compute_time):
     A request issued ``d`` steps ahead has ``d * t_c`` to arrive.  This hides
     latency (and jitter up to the latency given) only when the bandwidth keeps
     up (``io_time <= compute_time``, see :func:`input_pipeline`); with a
-    bandwidth deficit any finite queue drains and the stall returns.  That
-    lab's ``depth = workers x overlap factor`` is a fitted number; this is the
-    requirement from the timing.  Ratios within 1e-9 of a whole number are
-    rounded to it before the ceiling, so 30 ms over 10 ms is 3, not 4.
+    bandwidth deficit any finite queue drains and the stall returns.  The
+    depth is the requirement from the timing, not a fitted factor.  Ratios
+    within 1e-9 of a whole number are rounded to it before the ceiling, so
+    30 ms over 10 ms is 3, not 4.
 
     References
     ----------
-    .. [1] Machine Learning Systems textbook, Vol. 2 lab 04 (prefetch depth).
+    .. [1] Machine Learning Systems, Vol. 2, Lab 04: Data Storage (prefetch depth).
 
     Examples
     --------
