@@ -281,7 +281,7 @@ def test_weight_streaming():
     # 30 ms compute: overlapped 36.46 ms fits; serial 66.46 ms skips
     assert not S.weight_streaming("64 MB", "50 ms", compute_time="30 ms").frame_skip
     s = S.weight_streaming("64 MB", "50 ms", compute_time="30 ms", overlap=False)
-    assert s.frame_skip and s.slack.to("s").m == pytest.approx(50e-3 - 30e-3 - 64e6 / x)
+    assert s.frame_skip and s.frame_slack.to("s").m == pytest.approx(50e-3 - 30e-3 - 64e6 / x)
 
 
 def test_audio_buffer():
@@ -289,10 +289,10 @@ def test_audio_buffer():
     a = S.audio_buffer("64 KiB", "16 kHz", read_latency="10 us")
     assert a.duration.to("s").m == pytest.approx(2.048)
     assert not a.glitch
-    # 48 kHz stereo: 65,536 / 192,000 = 0.3413 s < 400 ms erase: glitch, headroom -58.7 ms
+    # 48 kHz stereo: 65,536 / 192,000 = 0.3413 s < 400 ms erase: glitch, slack -58.7 ms
     a = S.audio_buffer("64 KiB", "48 kHz", channels=2, read_latency="400 ms")
     assert a.duration.to("ms").m == pytest.approx(65536 / 192)
-    assert a.glitch and a.headroom.to("ms").m == pytest.approx(65536 / 192 - 400)
+    assert a.glitch and a.buffer_slack.to("ms").m == pytest.approx(65536 / 192 - 400)
 
 
 # ============================================================ properties

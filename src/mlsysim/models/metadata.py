@@ -150,8 +150,6 @@ def metadata_demand(accelerators, workers_per_accelerator, opens_per_worker, ops
     lookups, ``readdir`` for listing the dataset, and the client's metadata
     cache are not counted (a warm Lustre client can skip the ``stat``, an
     ``ls`` of a 100-million-file directory is a separate, larger cost).
-    The code of Vol. 2 Lab 04 (Data Storage) speaks of "24 metadata ops" per file access
-    but its formula and figures use 3; 3 is the default here.
 
     References
     ----------
@@ -201,16 +199,8 @@ def file_open_rate(sample_rate, samples_per_file=1.0):
     open serves ``samples_per_file`` samples. Shuffling is done by sampling
     shards and shuffling within a buffer, not by random access into shards
     (random access would reopen or seek and bring the open rate back).
-
-    Vol. 2 Lab 04 (Data Storage) multiplies the shard open rate (0.2 opens/s per worker)
-    by a further "pressure factor" of 0.02. That counts the benefit of
-    shards twice: the open rate already is the sample rate divided by the
-    samples per shard, and the metadata load is that rate times the
-    operations per open, nothing more. Its own worked figure (19,661 ops/s,
-    39 % of one MDS) omits the factor, as this model does. Its label "one
-    file per 10K samples" does not match 0.2 opens/s either: at 50 samples/s
-    per worker that rate is a 250-sample shard every 5 s; 10,000-sample
-    shards would open 0.005 files/s.
+    The metadata load is this rate times the operations per open
+    (:func:`metadata_demand`), with no further factor.
 
     References
     ----------
@@ -291,8 +281,7 @@ def layout_demand(sample_rate, samples_per_file=1.0, ops_per_open=3, store="posi
     shard multiply the request count by the ranges per object. Listing the
     bucket (LIST, 1,000 keys per request) and HEAD requests are not counted.
     An object store removes the metadata server, not the request-rate
-    limit: that lab's "scales to any GPU count" holds for the namespace,
-    while one object per sample still needs hundreds of S3 prefixes at
+    limit: one object per sample still needs hundreds of S3 prefixes at
     4,096 GPUs (see :func:`prefix_load`).
 
     References
@@ -573,12 +562,8 @@ def scaling_wall(per_accelerator_bandwidth, storage_bandwidth, workers_per_accel
     sample (shards) move the metadata limit. Each limit is a throughput
     bound at 100 % utilization; latency grows before it (:func:`open_latency`).
 
-    Vol. 2 Lab 04 (Data Storage) compares demand with the OSTs' 1,344 GB/s only. With one
-    HDR200 port per storage server (its own Act I assumption) the servers
-    can send 48 x 25 GB/s = 1,200 GB/s, so the network binds before the
-    drives (15,000 vs 16,800 GPUs); its "128 GB/s per IB port" is five
-    times the HDR200 port rate of 25 GB/s. Neither changes the verdict:
-    metadata saturates at 41 GPUs.
+    Give the storage servers' ports as ``network_bandwidth``: with one
+    HDR200 port (25 GB/s) per server they bind before the drives.
 
     References
     ----------
@@ -864,9 +849,9 @@ def open_latency(demand, threads, servers=1, server=hardware.LUSTRE_MDS, ops_per
     the latency is that of one server (they neither help nor slow it); with
     1, ``n`` servers each take ``D/n``. Network round trips and client-side caching are left out.
     The latency is finite only below utilization 1; at 0.9 an M/M/1 server
-    already makes each operation wait nine service times. This is why
-    "utilization below 100 %" (the pass mark of Vol. 2 Lab 04) is not enough: the
-    loaders slow down well before the server is saturated.
+    already makes each operation wait nine service times, so utilization
+    below 100 % is not enough: the loaders slow down well before the server
+    is saturated.
 
     References
     ----------

@@ -16,7 +16,6 @@ from ...errors import UnitError
 from ...hardware import StorageDevice
 from ...units import quantity, ureg
 
-_Q = quantity  # fast Quantity(magnitude, unit) for results
 _S = ureg.Unit("s")
 _B = ureg.Unit("B")
 _BPS = ureg.Unit("B/s")

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import attrs
 import numpy as np
 
-from ..._arrays import broadcast
 from ..._export import exporter
-from ..._records import Record
+from ..._records import Record, unit_field
 from ..._validate import (
     Bandwidth,
     Count,
@@ -23,20 +23,21 @@ from ..._validate import (
 )
 from ...hardware import UFS_31, StorageDevice
 from ._common import (
-    _B,
-    _BPS,
-    _S,
     _device_physics,
     _divide,
     _Flag,
     _positive_count,
-    _q,
     _read_throughput,
     _step,
 )
 
 __all__: list[str] = []
 export = exporter(__all__)
+
+
+def _renamed(old: str, new: str) -> None:
+    """Warn that a record field was renamed (the old name works until 0.3)."""
+    warnings.warn(f"{old} is deprecated and will be removed in 0.3; use {new}", DeprecationWarning, stacklevel=3)
 
 @export
 @attrs.frozen
@@ -61,12 +62,12 @@ class FleetLogging(Record):
         Local storage eventually fills (data must be dropped or triaged).
     """
 
-    upload_rate: Any
+    upload_rate: Any = unit_field("B/s")
     upload_fraction: Any
-    backlog_rate: Any
-    fill_time: Any
-    fleet_data_rate: Any
-    fleet_upload_rate: Any
+    backlog_rate: Any = unit_field("B/s")
+    fill_time: Any = unit_field("s")
+    fleet_data_rate: Any = unit_field("B/s")
+    fleet_upload_rate: Any = unit_field("B/s")
     storage_fills: Any
 
 
@@ -112,7 +113,7 @@ def fleet_logging(vehicles, data_rate, uplink_bandwidth, local_capacity, uplink_
 
     References
     ----------
-    .. [1] Machine Learning Systems textbook, Vol. 2 lab 04, Edge track "The Black-Box Log".
+    .. [1] Machine Learning Systems, Vol. 2, Lab 04: Data Storage, Edge track "The Black-Box Log".
 
     Examples
     --------
@@ -125,9 +126,9 @@ def fleet_logging(vehicles, data_rate, uplink_bandwidth, local_capacity, uplink_
     up = np.minimum(data_rate.m, uplink_availability * uplink_bandwidth.m)
     backlog = data_rate.m - up
     fill = _divide(local_capacity.m, backlog)
-    fields = broadcast(_q(up, _BPS), up / data_rate.m, _q(backlog, _BPS), _q(fill, _S),
-                       _q(vehicles * data_rate.m, _BPS), _q(vehicles * up, _BPS), backlog > 0)
-    return FleetLogging(*fields)
+    return FleetLogging.build(upload_rate=up, upload_fraction=up / data_rate.m, backlog_rate=backlog,
+                              fill_time=fill, fleet_data_rate=vehicles * data_rate.m,
+                              fleet_upload_rate=vehicles * up, storage_fills=backlog > 0)
 
 
 @export
@@ -145,21 +146,29 @@ class WeightStreaming(Record):
         Frame time: ``max(read, compute)`` with overlap, ``read + compute`` without.
     frame_budget : Quantity [time]
         The deadline.
-    slack : Quantity [time]
-        ``frame_budget - step_time`` (negative when the frame is late).
+    frame_slack : Quantity [time]
+        Time to spare in the frame, ``frame_budget - step_time`` (negative when
+        the frame is late).  Called ``slack`` before 0.2; that name still works
+        for one release and warns.
     frame_skip : bool or ndarray
         The frame misses its budget.
     max_weight_bytes : Quantity [data size]
         The most weight bytes per frame that fit the budget.
     """
 
-    throughput: Any
-    read_time: Any
-    step_time: Any
-    frame_budget: Any
-    slack: Any
+    throughput: Any = unit_field("B/s")
+    read_time: Any = unit_field("s")
+    step_time: Any = unit_field("s")
+    frame_budget: Any = unit_field("s")
+    frame_slack: Any = unit_field("s")
     frame_skip: Any
-    max_weight_bytes: Any
+    max_weight_bytes: Any = unit_field("B")
+
+    @property
+    def slack(self) -> Any:
+        """Deprecated name of :attr:`frame_slack` (removed in 0.3)."""
+        _renamed("WeightStreaming.slack", "frame_slack")
+        return self.frame_slack
 
 
 @export
@@ -215,7 +224,7 @@ def weight_streaming(weight_bytes, frame_budget, device=UFS_31, block_size="1 Mi
     ----------
     .. [1] K. Alizadeh et al., "LLM in a flash: Efficient Large Language Model
        Inference with Limited Memory", ACL 2024.
-    .. [2] Machine Learning Systems textbook, Vol. 2 lab 04, Mobile track "The App Cache Wall".
+    .. [2] Machine Learning Systems, Vol. 2, Lab 04: Data Storage, Mobile track "The App Cache Wall".
 
     Examples
     --------
@@ -234,9 +243,8 @@ def weight_streaming(weight_bytes, frame_budget, device=UFS_31, block_size="1 Mi
     slack = frame_budget.m - step
     budget_for_read = np.where(overlap, frame_budget.m, np.maximum(0.0, frame_budget.m - tc))
     max_w = np.where(tc <= frame_budget.m, budget_for_read * x, 0.0)
-    fields = broadcast(_q(x, _BPS), _q(read, _S), _q(step, _S), frame_budget, _q(slack, _S),
-                       step > frame_budget.m, _q(max_w, _B))
-    return WeightStreaming(*fields)
+    return WeightStreaming.build(throughput=x, read_time=read, step_time=step, frame_budget=frame_budget.m,
+                                 frame_slack=slack, frame_skip=step > frame_budget.m, max_weight_bytes=max_w)
 
 
 @export
@@ -252,17 +260,25 @@ class AudioBuffer(Record):
         Audio the buffer holds: the longest stall it absorbs.
     read_latency : Quantity [time]
         The stall to absorb (a flash read, erase or program the processor waits on).
-    headroom : Quantity [time]
-        ``duration - read_latency`` (negative when the audio glitches).
+    buffer_slack : Quantity [time]
+        Audio time the buffer has to spare after the stall, ``duration -
+        read_latency`` (negative when the audio glitches).  Called ``headroom``
+        before 0.2; that name still works for one release and warns.
     glitch : bool or ndarray
         The stall outlasts the buffer: samples are lost.
     """
 
-    byte_rate: Any
-    duration: Any
-    read_latency: Any
-    headroom: Any
+    byte_rate: Any = unit_field("B/s")
+    duration: Any = unit_field("s")
+    read_latency: Any = unit_field("s")
+    buffer_slack: Any = unit_field("s")
     glitch: Any
+
+    @property
+    def headroom(self) -> Any:
+        """Deprecated name of :attr:`buffer_slack` (removed in 0.3)."""
+        _renamed("AudioBuffer.headroom", "buffer_slack")
+        return self.buffer_slack
 
 
 @export
@@ -308,7 +324,7 @@ def audio_buffer(buffer_size, sample_rate, sample_size="2 B", channels=1, read_l
 
     References
     ----------
-    .. [1] Machine Learning Systems textbook, Vol. 2 lab 04, Tiny track "The Circular Buffer".
+    .. [1] Machine Learning Systems, Vol. 2, Lab 04: Data Storage, Tiny track "The Circular Buffer".
 
     Examples
     --------
@@ -323,6 +339,5 @@ def audio_buffer(buffer_size, sample_rate, sample_size="2 B", channels=1, read_l
     """
     rate = sample_rate.m * sample_size.m * channels
     duration = buffer_size.m / rate
-    fields = broadcast(_q(rate, _BPS), _q(duration, _S), read_latency, _q(duration - read_latency.m, _S),
-                       read_latency.m > duration)
-    return AudioBuffer(*fields)
+    return AudioBuffer.build(byte_rate=rate, duration=duration, read_latency=read_latency.m,
+                             buffer_slack=duration - read_latency.m, glitch=read_latency.m > duration)

@@ -8,9 +8,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..._arrays import broadcast
 from ..._export import exporter
-from ..._records import Record
+from ..._records import Record, unit_field
 from ..._validate import (
     Bandwidth,
     Money,
@@ -23,7 +22,6 @@ from ._common import (
     _S,
     _USD,
     _q,
-    _strings,
 )
 
 __all__: list[str] = []
@@ -65,7 +63,7 @@ def transfer_time(size, bandwidth):
     References
     ----------
     .. [1] D. McCrory, "Data Gravity: in the clouds", 2010 (the term).
-    .. [2] Machine Learning Systems textbook, Vol. 1 lab 04 "The Data Gravity Trap".
+    .. [2] Machine Learning Systems, Vol. 1, Lab 04: The Data Gravity Trap.
 
     Examples
     --------
@@ -109,7 +107,8 @@ def egress_cost(size, price):
 
     References
     ----------
-    .. [1] Amazon S3 pricing, data transfer out; the textbook lab assumes 0.08 USD/GB.
+    .. [1] Amazon S3 pricing, data transfer out; Machine Learning Systems,
+       Vol. 1, Lab 04: The Data Gravity Trap assumes 0.08 USD/GB.
 
     Examples
     --------
@@ -147,10 +146,10 @@ class DataGravity(Record):
         or ``"copy is faster and cheaper"``.
     """
 
-    transfer_time: Any
-    egress_cost: Any
-    training_time: Any
-    compute_cost_in_place: Any
+    transfer_time: Any = unit_field("s")
+    egress_cost: Any = unit_field("USD")
+    training_time: Any = unit_field("s")
+    compute_cost_in_place: Any = unit_field("USD")
     time_ratio: Any
     transfer_exceeds_training: Any
     egress_exceeds_compute: Any
@@ -206,12 +205,13 @@ def data_gravity(dataset_size, link_bandwidth, training_time, egress_price, comp
     References
     ----------
     .. [1] D. McCrory, "Data Gravity: in the clouds", 2010.
-    .. [2] Machine Learning Systems textbook, Vol. 1 lab 04 "The Data Gravity Trap".
+    .. [2] Machine Learning Systems, Vol. 1, Lab 04: The Data Gravity Trap.
 
     Examples
     --------
-    Machine Learning Systems, Vol. 1, Lab 04 (The Data Gravity Trap): 50 TB over 100 Gbit/s for a 6-hour run, 0.08 USD/GB egress, and
-    8 A100s at 20 USD/h for 6 h (120 USD) where the data lives:
+    Machine Learning Systems, Vol. 1, Lab 04: The Data Gravity Trap: 50 TB
+    over 100 Gbit/s for a 6-hour run, 0.08 USD/GB egress, and 8 A100s at
+    20 USD/h for 6 h (120 USD) where the data lives:
 
     >>> g = data_gravity("50 TB", "100 Gbit/s", "6 h", "0.08 USD/GB", "120 USD")
     >>> round(g.transfer_time.to("s").m), round(g.egress_cost.to("USD").m)
@@ -227,8 +227,9 @@ def data_gravity(dataset_size, link_bandwidth, training_time, egress_price, comp
     reason = np.select([exceeds & costlier, exceeds, costlier],
                        ["transfer time and egress cost", "transfer time", "egress cost"],
                        "copy is faster and cheaper")
-    fields = broadcast(_q(t, _S), _q(cost, _USD), training_time, compute_cost_in_place,
-                       t / training_time.m, exceeds, costlier, decision, reason)
-    return DataGravity(*fields[:7], _strings(fields[7]), _strings(fields[8]))
+    return DataGravity.build(transfer_time=t, egress_cost=cost, training_time=training_time.m,
+                             compute_cost_in_place=compute_cost_in_place.m, time_ratio=t / training_time.m,
+                             transfer_exceeds_training=exceeds, egress_exceeds_compute=costlier,
+                             decision=decision, reason=reason)
 
 

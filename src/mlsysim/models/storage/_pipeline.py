@@ -8,9 +8,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..._arrays import broadcast
 from ..._export import exporter
-from ..._records import Record
+from ..._records import Record, unit_field
 from ..._validate import (
     Bandwidth,
     Count,
@@ -22,14 +21,11 @@ from ..._validate import (
 )
 from ._common import (
     _B,
-    _BPS,
-    _S,
     _batches_ahead,
     _counts,
     _Flag,
     _q,
     _step,
-    _strings,
 )
 
 __all__: list[str] = []
@@ -67,15 +63,15 @@ class InputPipeline(Record):
         else ``"storage"`` or ``"network"``, whichever bounds the supply.
     """
 
-    demand: Any
-    supply: Any
-    per_accelerator_bandwidth: Any
-    io_time: Any
-    compute_time: Any
-    step_time: Any
-    stall_time: Any
+    demand: Any = unit_field("B/s")
+    supply: Any = unit_field("B/s")
+    per_accelerator_bandwidth: Any = unit_field("B/s")
+    io_time: Any = unit_field("s")
+    compute_time: Any = unit_field("s")
+    step_time: Any = unit_field("s")
+    stall_time: Any = unit_field("s")
     utilization: Any
-    delivered_bandwidth: Any
+    delivered_bandwidth: Any = unit_field("B/s")
     storage_utilization: Any
     bottleneck: Any
 
@@ -137,17 +133,17 @@ def input_pipeline(accelerators, batch_bytes, compute_time, storage_bandwidth, a
     takes ``max(compute, io)``; prefetching deeper hides latency and jitter
     but never a bandwidth deficit: when ``io > compute`` the queue drains at
     ``io - compute`` per step whatever its depth, so depth does not appear in
-    the steady-state formula.  (Vol. 2 Lab 04, Data Storage, subtracts ``compute x depth``
-    from the I/O time, as if prefetch multiplied bandwidth; that is wrong.)
-    Data-loader workers enter through the efficiency: they are reads in
-    flight, and Little's law (:func:`storage_throughput`) turns them into
-    bandwidth; that lab's worker and pattern factors were fitted numbers.
-    Host-side decode and augmentation are not modelled; add them to
-    ``compute_time`` when they do not overlap.
+    the steady-state formula.  Data-loader workers enter through the
+    efficiency: they are reads in flight, and Little's law
+    (:func:`storage_throughput`) turns them into bandwidth.  Host-side decode
+    and augmentation are not modelled; add them to ``compute_time`` when they
+    do not overlap.  Where the textbook lab computes this differently: the
+    storage guide, "Where the lab material differs".
 
     References
     ----------
-    .. [1] Machine Learning Systems textbook, Vol. 2 lab 04 and Vol. 1 lab 04.
+    .. [1] Machine Learning Systems, Vol. 2, Lab 04: Data Storage, and Vol. 1,
+       Lab 04: The Data Gravity Trap.
     .. [2] J. Mohan et al., "Analyzing and Mitigating Data Stalls in DNN
        Training", VLDB 14(5), 2021.
 
@@ -181,10 +177,10 @@ def input_pipeline(accelerators, batch_bytes, compute_time, storage_bandwidth, a
     delivered = n * b / step
     storage_util = delivered / storage_bandwidth.m
     bottleneck = np.select([io <= tc, storage <= network], ["compute", "storage"], "network")
-    fields = broadcast(_q(demand, _BPS), _q(supply, _BPS), _q(per_acc, _BPS), _q(io, _S),
-                       compute_time, _q(step, _S), _q(stall, _S), util, _q(delivered, _BPS),
-                       storage_util, bottleneck)
-    return InputPipeline(*fields[:10], _strings(fields[10]))
+    return InputPipeline.build(demand=demand, supply=supply, per_accelerator_bandwidth=per_acc, io_time=io,
+                               compute_time=tc, step_time=step, stall_time=stall, utilization=util,
+                               delivered_bandwidth=delivered, storage_utilization=storage_util,
+                               bottleneck=bottleneck)
 
 
 @export
@@ -219,14 +215,14 @@ def prefetch_depth(latency, compute_time):
     A request issued ``d`` steps ahead has ``d * t_c`` to arrive.  This hides
     latency (and jitter up to the latency given) only when the bandwidth keeps
     up (``io_time <= compute_time``, see :func:`input_pipeline`); with a
-    bandwidth deficit any finite queue drains and the stall returns.  That
-    lab's ``depth = workers x overlap factor`` is a fitted number; this is the
-    requirement from the timing.  Ratios within 1e-9 of a whole number are
-    rounded to it before the ceiling, so 30 ms over 10 ms is 3, not 4.
+    bandwidth deficit any finite queue drains and the stall returns.  The
+    depth is the requirement from the timing, not a fitted factor.  Ratios
+    within 1e-9 of a whole number are rounded to it before the ceiling, so
+    30 ms over 10 ms is 3, not 4.
 
     References
     ----------
-    .. [1] Machine Learning Systems textbook, Vol. 2 lab 04 (prefetch depth).
+    .. [1] Machine Learning Systems, Vol. 2, Lab 04: Data Storage (prefetch depth).
 
     Examples
     --------
