@@ -33,9 +33,11 @@ def _cmd_catalog(args: argparse.Namespace) -> int:
 
 
 def _quantity_json(q: Any) -> Any:
+    from .fmt import format_unit
+
     if hasattr(q, "units"):
         return {"value": q.magnitude.tolist() if hasattr(q.magnitude, "tolist") else q.magnitude,
-                "unit": f"{q.units:~P}"}
+                "unit": format_unit(q.units)}
     return q
 
 

@@ -25,6 +25,7 @@ import attrs
 import numpy as np
 
 from ._records import Record
+from .fmt import format_unit
 from .units import ureg
 
 __all__ = ["sweep", "Sweep"]
@@ -113,7 +114,7 @@ def _axis_len(value: Any, position: int) -> int:
 
 def _column(name: str, value: Any, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
     if isinstance(value, _Quantity):
-        label = f"{name} [{value.units:~P}]"
+        label = f"{name} [{format_unit(value.units)}]"
         return {label: np.broadcast_to(value.magnitude, shape).ravel()}
     if isinstance(value, Record):
         return {}

@@ -142,8 +142,8 @@ def expected_runtime(work, interval, write_time, mtbf, restart_time="0 s", segme
     restarts: ``1000 * 4 h * e^(1/24) * expm1(3720/14400)
     = 4000 h * 1.042547 * 0.294770 = 1229.2 h``:
 
-    >>> expected_runtime("1000 h", "1 h", "2 min", "4 h", "10 min").to("h")
-    <Quantity(1229.2, 'hour')>
+    >>> round(expected_runtime("1000 h", "1 h", "2 min", "4 h", "10 min").to("h").m, 1)
+    1229.2
     """
     with np.errstate(over="ignore", invalid="ignore"):
         if segments == "fractional":
@@ -263,8 +263,8 @@ def waste_breakdown(work, interval, write_time, mtbf, restart_time="0 s", segmen
     Examples
     --------
     >>> w = waste_breakdown("1000 h", "1 h", "2 min", "4 h", "10 min")
-    >>> w.total.to("h")
-    <Quantity(1229.2, 'hour')>
+    >>> round(w.total.to("h").m, 1)
+    1229.2
     >>> round(w.waste_fraction, 3)
     0.186
     """
