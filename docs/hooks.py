@@ -100,7 +100,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 _ROLE = re.compile(r":(?:func|class|meth|attr|data|mod|obj|exc|py:\w+):`~?([^`]+)`")
 _MATH_ROLE = re.compile(r":math:`([^`]+)`")
-_LITERAL = re.compile(r"``([^`]+)``")
+_LITERAL = re.compile(r"(?<!`)``([^`]+)``(?!`)")
 _CITATION = re.compile(r"\[(\d+)\]_")
 _REFERENCE = re.compile(r"^(\s*)\.\. \[(\d+)\]", re.MULTILINE)
 
