@@ -207,14 +207,16 @@ if griffe is not None:
 # --------------------------------------------------------------------------- math
 
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.DOTALL)
+_OPERATORNAME = re.compile(r"\\operatorname\{([^}]*)\}")
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.*?)\\\]</div>', re.DOTALL)
 
 
 def _mathml(tex: str, display: str) -> str | None:
     from latex2mathml.converter import convert
 
+    tex = _OPERATORNAME.sub(r"\\mathrm{\1}", html.unescape(tex).strip())  # upright, as TeX sets it
     try:
-        return convert(html.unescape(tex).strip(), display=display)
+        return convert(tex, display=display)
     except Exception:  # noqa: BLE001 - a formula latex2mathml cannot read stays as TeX
         return None
 

@@ -57,10 +57,11 @@ def test_citation_has_the_fields_cff_requires():
     assert citation["cff-version"] == "1.2.0"
     for key in ("message", "title", "authors"):
         assert citation[key], key
-    assert citation["license"] == PYPROJECT["project"]["license"]["text"] == "MIT"
+    assert citation["license"] == PYPROJECT["project"]["license"] == "MIT"
 
 
 def test_license_file_is_the_mit_licence():
+    assert PYPROJECT["project"]["license-files"] == ["LICENSE"]
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert text.startswith("MIT License")
     assert "Permission is hereby granted, free of charge" in text
