@@ -11,10 +11,16 @@ hardware catalog with provenance for every number.
 
 from __future__ import annotations
 
-from . import hardware, models
+import importlib
+from typing import Any
+
 from .errors import DomainError, MlsysimError, RegimeWarning, UnitError
 from .sweep import Sweep, sweep
 from .units import Q_, ureg
+
+#: Subpackages imported on first use, so that ``import mlsysim`` (and
+#: ``python -m mlsysim --help``) pays only for the unit registry.
+_LAZY_SUBPACKAGES = ("hardware", "workloads", "models")
 
 __version__ = "0.1.0"
 
@@ -27,7 +33,20 @@ __all__ = [
     "DomainError",
     "RegimeWarning",
     "hardware",
+    "workloads",
     "models",
     "sweep",
     "Sweep",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_SUBPACKAGES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

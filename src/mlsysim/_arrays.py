@@ -54,7 +54,12 @@ def broadcast(*values: Any) -> list[Any]:
     shape = np.broadcast_shapes(*shapes)
     out = []
     for v, m in zip(values, mags):
-        b = np.broadcast_to(m, shape).copy() if shape else m
+        # An array that already has the full shape is kept as is (no copy: a record of
+        # a million-point call must not double its memory); a smaller one is expanded.
+        if not shape or getattr(m, "shape", None) == shape:
+            b = m
+        else:
+            b = np.broadcast_to(m, shape).copy()
         if isinstance(v, _Quantity):
             out.append(quantity(b, v._units))
         else:

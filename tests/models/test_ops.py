@@ -345,7 +345,7 @@ def test_sequential_test_vectorised_and_saves_requests(p0, ratio):
     vec = ops.sequential_test(p0, p1)
     for i in range(2):
         one = ops.sequential_test(p0, float(p1[i]))
-        assert vec[i].as_dict() == one.as_dict()
+        np.testing.assert_equal(vec[i].as_dict(), one.as_dict())  # nan (exact fields not asked) == nan
         # Wald: on average the sequential test needs fewer requests than the fixed one
         assert one.expected_requests_baseline < one.fixed_requests
         assert one.expected_requests_regressed < one.fixed_requests
@@ -455,17 +455,3 @@ def test_bad_input_message_names_parameter():
 def test_positional_costs_are_rejected():
     with pytest.raises(TypeError):
         ops.toil_cost(10, "5000 USD/year", "2000 USD/year", "1000 USD/year")
-
-
-# ---------------------------------------------------------------- report
-
-def test_report_section_reproduces_the_seed_figures():
-    from mlsysim import report
-    from mlsysim._report_ops import ops_section
-
-    text = ops_section()
-    assert "N* = 25 models" in text
-    assert "2,995 requests" in text
-    assert "6,294 requests" in text
-    assert "misses the week" in text
-    assert any(title.startswith("Operations at scale") for title, _ in report.SECTIONS)
