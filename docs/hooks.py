@@ -133,7 +133,8 @@ def rst_to_markdown(text: str) -> str:
             while i < len(lines) and lines[i].strip():
                 block.append(lines[i][len(indent):] if lines[i].startswith(indent) else lines[i].strip())
                 i += 1
-            out += [f"{indent}```pycon", *(f"{indent}{b}" for b in block), f"{indent}```"]
+            # fenced at the margin: an indented fence would read as an indented code block
+            out += ["", "```pycon", *block, "```", ""]
             continue
         if stripped.startswith(".. math::"):
             indent = line[: len(line) - len(stripped)]
