@@ -104,3 +104,28 @@ def test_no_page_fetches_from_the_network(site):
         text = html_file.read_text(encoding="utf-8")
         for host in ("fonts.googleapis.com", "cdn.jsdelivr.net", "unpkg.com", "polyfill.io"):
             assert host not in text, f"{html_file.relative_to(site)} loads from {host}"
+
+
+def test_every_page_is_in_the_navigation():
+    # a page left out of mkdocs.yml's nav builds but cannot be reached from the menu
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !!python/name tags
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+
+    def pages(node):
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, list):
+            for item in node:
+                yield from pages(item)
+        elif isinstance(node, dict):
+            for value in node.values():
+                yield from pages(value)
+
+    in_nav = set(pages(config["nav"]))
+    on_disk = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")}
+    assert on_disk - in_nav == set(), "pages missing from mkdocs.yml nav"
