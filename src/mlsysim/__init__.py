@@ -5,8 +5,8 @@ tolerance, and the economics of operating many models, fed by a typed
 hardware catalog with provenance for every number.
 
 >>> import mlsysim
->>> mlsysim.hardware.H100.peak_flops
-<Quantity(989.4, 'teraFLOP / second')>
+>>> mlsysim.hardware.H100.peak_flops.to("TFLOP/s").m
+989.4
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import attrs
 import numpy as np
 
 from ._arrays import broadcast, scalar_or_array
-from .fmt import format_value, table
+from .fmt import format_unit, format_value, table
 from .units import quantity, ureg
 
 __all__ = ["Record", "unit_field"]
@@ -119,7 +119,7 @@ class Record:
         for f in attrs.fields(type(self)):
             v = getattr(self, f.name)
             if isinstance(v, _Quantity):
-                out[f.name] = {"value": np.asarray(v.magnitude).tolist(), "unit": f"{v.units:~P}"}
+                out[f.name] = {"value": np.asarray(v.magnitude).tolist(), "unit": format_unit(v.units)}
             elif isinstance(v, np.ndarray):
                 out[f.name] = v.tolist()
             elif isinstance(v, np.generic):

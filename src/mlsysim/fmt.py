@@ -24,7 +24,7 @@ import pint
 from .errors import UnitError
 from .units import KINDS, ureg
 
-__all__ = ["format_quantity", "format_as_given", "format_value", "table"]
+__all__ = ["format_quantity", "format_as_given", "format_unit", "format_value", "table"]
 
 _Quantity = ureg.Quantity
 
@@ -90,10 +90,33 @@ def _pick_unit_of(q: Any) -> Any:
 
 _UNIT_WORDS = ((re.compile(r"\ba\b"), "year"), (re.compile(r"\bd\b"), "day"))
 
+# pint 0.26 changed two characters of its short pretty format: the micro prefix became
+# U+03BC GREEK SMALL LETTER MU (was U+00B5 MICRO SIGN) and the product dot U+22C5 DOT
+# OPERATOR (was U+00B7 MIDDLE DOT). mlsysim prints the Latin-1 forms on every pint version:
+# they are what 0.1.0 printed, and what LaTeX's inputenc/textcomp typeset in a textbook build.
+_CHARACTERS = str.maketrans({"\u03bc": "\u00b5", "\u22c5": "\u00b7"})
+
+
+def format_unit(units: Any) -> str:
+    """A unit's short symbol, the same on every supported pint version.
+
+    pint's short pretty format (``~P``) with one micro sign (U+00B5 ``µ``) and one
+    product dot (U+00B7 ``·``), whatever the installed pint prints. Record exports,
+    sweep column labels and the command line's JSON use it, so their text does not
+    change with the Python version (pip installs a newer pint on newer Pythons).
+
+    >>> from mlsysim import Q_
+    >>> format_unit(Q_(5, "us").units) == "\u00b5s"
+    True
+    >>> format_unit(Q_(1, "TB*s/Gbit").units) == "s\u00b7TB/Gbit"
+    True
+    """
+    return f"{units:~P}".translate(_CHARACTERS)
+
 
 def _unit_text(units: Any) -> str:
     """pint's short unit symbol with the cryptic ones spelled out ('a' -> 'year', 'd' -> 'day')."""
-    text = f"{units:~P}"
+    text = format_unit(units)
     for pattern, word in _UNIT_WORDS:
         text = pattern.sub(word, text)
     return text

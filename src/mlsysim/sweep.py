@@ -38,6 +38,7 @@ import pint
 
 from ._records import Record
 from .errors import DomainError, UnitError
+from .fmt import format_unit
 from .units import parse_quantity, ureg
 
 __all__ = ["sweep", "Sweep"]
@@ -235,7 +236,7 @@ class Sweep:
 
 
 def _unit_text(units: Any) -> str:
-    return f"{units:~P}" if str(units) != "dimensionless" else ""
+    return format_unit(units) if str(units) != "dimensionless" else ""
 
 
 def _is_dask(m: Any) -> bool:
@@ -277,7 +278,7 @@ def _column(name: str, value: Any, shape: tuple[int, ...]) -> dict[str, np.ndarr
     if _is_dask(getattr(value, "magnitude", value)):
         raise TypeError("a lazy sweep has no columns yet: call .compute() first")
     if isinstance(value, _Quantity):
-        label = f"{name} [{value.units:~P}]"
+        label = f"{name} [{format_unit(value.units)}]"
         return {label: np.broadcast_to(value.magnitude, shape).ravel()}
     if isinstance(value, Record):
         return {}

@@ -380,8 +380,9 @@ def quantity(magnitude: Any, unit: Any) -> Any:
     :class:`Unit` or a ``UnitsContainer``; ``magnitude`` a number or an
     ndarray (anything else goes through pint's constructor).
 
-    >>> quantity(2.0, "s")
-    <Quantity(2.0, 'second')>
+    >>> q = quantity(2.0, "s")
+    >>> q.m, q.units == ureg.second
+    (2.0, True)
     """
     if isinstance(unit, str):
         units = _units_of(unit)

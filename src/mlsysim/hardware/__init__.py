@@ -1,8 +1,8 @@
 """The typed hardware catalog.
 
 >>> from mlsysim import hardware
->>> hardware.get("h100").memory_bandwidth
-<Quantity(3.35, 'terabyte / second')>
+>>> hardware.get("h100").memory_bandwidth.to("TB/s").m
+3.35
 >>> "NVME_GEN4" in hardware.names()
 True
 """

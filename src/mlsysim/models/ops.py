@@ -154,8 +154,8 @@ def toil_cost(models, *, alert_cost, deploy_cost, dependency_cost, heterogeneity
     = 657,193 USD/year.
 
     >>> toil_cost(25, alert_cost="5000 USD/year", deploy_cost="2000 USD/year",
-    ...           dependency_cost="1000 USD/year").to("USD/year")
-    <Quantity(657192.8, 'USD / year')>
+    ...           dependency_cost="1000 USD/year").to("USD/year").m
+    657192.8
     """
     return _Q(_toil(models, alert_cost.m, deploy_cost.m, dependency_cost.m, heterogeneity), _USD_PER_S)
 
@@ -304,8 +304,8 @@ def platform_roi(models, *, platform_cost, toil_reduction, alert_cost, deploy_co
 
     >>> platform_roi(25, platform_cost="500000 USD/year", toil_reduction=0.8,
     ...              alert_cost="5000 USD/year", deploy_cost="2000 USD/year",
-    ...              dependency_cost="1000 USD/year").to("USD/year")
-    <Quantity(25754.2, 'USD / year')>
+    ...              dependency_cost="1000 USD/year").to("USD/year").m
+    25754.2
     """
     roi = _roi(models, platform_cost.m, toil_reduction, alert_cost.m, deploy_cost.m, dependency_cost.m,
                heterogeneity)
@@ -780,8 +780,8 @@ def shadow_duration(confidence, failure_rate, request_rate, traffic_fraction=1.0
     --------
     2,995 requests at 10 requests/s with 5% mirrored take 2,995 / 0.5 = 5,990 s:
 
-    >>> shadow_duration(0.95, 1e-3, "10 1/s", 0.05).to("min")
-    <Quantity(99.83, 'minute')>
+    >>> round(shadow_duration(0.95, 1e-3, "10 1/s", 0.05).to("min").m, 2)
+    99.83
     """
     n = _canary_n(confidence, failure_rate, allowed_failures)
     return _Q(n / (request_rate.m * traffic_fraction), _SECOND)

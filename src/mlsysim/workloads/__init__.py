@@ -7,8 +7,8 @@ which :mod:`mlsysim.models.storage` is checked (docs page "How close to reality?
 
 >>> from mlsysim import workloads
 >>> w = workloads.get("resnet50_h100")
->>> w.batch_size, w.compute_time
-(400, <Quantity(0.224, 'second')>)
+>>> w.batch_size, w.compute_time.to("s").m
+(400, 0.224)
 >>> "UNET3D_A100" in workloads.names()
 True
 """

@@ -10,8 +10,8 @@ checked for dimension and sign when the instance is built and again by
     >>> import attrs
     >>> from mlsysim.workloads import RESNET50_H100
     >>> slower = attrs.evolve(RESNET50_H100, compute_time="0.3 s")
-    >>> slower.compute_time
-    <Quantity(0.3, 'second')>
+    >>> slower.compute_time.to("s").m
+    0.3
 
 Every workload carries a :class:`Provenance` (the configuration file it comes
 from: repository, tag, commit and path) and ``field_sources`` saying, per

@@ -62,8 +62,8 @@ def fleet_mtbf(node_mtbf, nodes):
     The 16,384-GPU cluster of Machine Learning Systems, Vol. 2, Lab 07 (Fault Tolerance) fails every 4 hours, so each GPU's MTBF is
     ``4 h x 16,384 = 65,536 h`` (about 7.5 years):
 
-    >>> fleet_mtbf("65536 h", 16384).to("h")
-    <Quantity(4.0, 'hour')>
+    >>> fleet_mtbf("65536 h", 16384).to("h").m
+    4.0
     """
     return node_mtbf / nodes
 
@@ -110,8 +110,8 @@ def series_mtbf(component_mtbf, count=1):
     (100,000 h): rates ``8/50k + 2/200k + 1/100k = 18/100k`` per hour:
 
     >>> from mlsysim import Q_
-    >>> series_mtbf(Q_([50_000, 200_000, 100_000], "h"), [8, 2, 1]).to("h")
-    <Quantity(5555.55556, 'hour')>
+    >>> round(series_mtbf(Q_([50_000, 200_000, 100_000], "h"), [8, 2, 1]).to("h").m, 2)
+    5555.56
     """
     m = np.atleast_1d(component_mtbf.m)
     n = np.broadcast_to(count, np.broadcast_shapes(np.shape(m), np.shape(count)))

@@ -65,8 +65,8 @@ def checkpoint_write_time(state_size, bandwidth, latency="0 s"):
     --------
     350 GB at a D7-P5500's 4.3 GB/s sequential write: ``350 / 4.3 = 81.4 s``:
 
-    >>> checkpoint_write_time("350 GB", "4.3 GB/s").to("s")
-    <Quantity(81.395, 'second')>
+    >>> round(checkpoint_write_time("350 GB", "4.3 GB/s").to("s").m, 3)
+    81.395
     """
     return _s(latency.m + state_size.m / bandwidth.m)
 
@@ -175,8 +175,8 @@ def checkpoint_storm(state_size, nodes, node_bandwidth, storage_bandwidth, group
     write bandwidth (24 OSTs x 16 GB/s): ``358.4 TB / 384 GB/s = 933 s``:
 
     >>> s = checkpoint_storm("350 GB", 1024, "25 GB/s", "384 GB/s")
-    >>> s.window.to("min"), s.saturated, s.groups_needed
-    (<Quantity(15.556, 'minute')>, True, 69.0)
+    >>> round(s.window.to("min").m, 3), s.saturated, s.groups_needed
+    (15.556, True, 69.0)
     """
     size, n, b, big_b = state_size.m, nodes, node_bandwidth.m, storage_bandwidth.m
     g = np.minimum(groups, n)
