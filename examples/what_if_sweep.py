@@ -28,6 +28,7 @@ import numpy as np
 import mlsysim
 from mlsysim import Q_
 from mlsysim.models import checkpoint as ck
+from mlsysim.scenarios import FAULT_TOLERANCE as FT
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     # arrays become the axes, in the order given.
     write_time = Q_(np.array([1, 2, 5, 10, 15, 30]), "min")
     mtbf = Q_(np.geomspace(1, 64, 61), "h")         # 1 h to 64 h; point 20 is 4 h
-    work, restart = Q_(30, "day"), Q_(10, "min")
+    work, restart = FT.work, FT.restart_time
 
     # 1. The exact optimum on the whole grid: one vectorised call.
     best = mlsysim.sweep(ck.optimal_interval, write_time=write_time, mtbf=mtbf)
@@ -66,12 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     csv = args.out / "what_if_sweep.csv"
     df.to_csv(csv, index=False)
 
-    # The lab's point on the grid: 5 min writes at M = 4 h.
-    i = int(np.flatnonzero(np.isclose(write_time.m, 5))[0])
-    j = int(np.flatnonzero(np.isclose(mtbf.m, 4))[0])
+    # The lab's point on the grid: 5 min writes at M = 4 h (the scenario's).
+    i = int(np.flatnonzero(np.isclose(write_time.m, FT.write_time.m_as("min")))[0])
+    j = int(np.flatnonzero(np.isclose(mtbf.m, FT.fleet_mtbf.m_as("h")))[0])
     print(f"Swept {best.shape[0]} write times x {best.shape[1]} MTBFs = {len(df)} points "
           f"({', '.join(best.axes)})")
-    print(f"  the lab's point, 5 min writes at M = 4 h: optimal interval {tau[i, j].m:.1f} min "
+    print(f"  the lab's point, {FT.write_time:g~P} writes at M = {FT.fleet_mtbf:g~P}: optimal interval {tau[i, j].m:.1f} min "
           f"(Young {young[i, j].m:.1f} min), waste {waste.result.waste_fraction[i, j]:.1%} of the run")
     extra = at_young.waste_fraction - waste.result.waste_fraction
     k = np.unravel_index(np.argmax(extra), extra.shape)
@@ -101,7 +102,7 @@ def plot(write_time, mtbf, tau, young, waste_fraction, lab, path: Path) -> None:
         right.semilogx(mtbf.m, 100 * waste_fraction[row], color=color, label=f"{d:g} min")
     i, j = lab
     left.plot(mtbf.m[j], tau.m[i, j], "o", color="crimson", zorder=3)
-    left.annotate(f"lab: 5 min, 4 h -> {tau.m[i, j]:.0f} min", (mtbf.m[j], tau.m[i, j]),
+    left.annotate(f"lab: {write_time.m[i]:g} min, {mtbf.m[j]:g} h -> {tau.m[i, j]:.0f} min", (mtbf.m[j], tau.m[i, j]),
                   xytext=(10, 13), textcoords="data", color="crimson", fontsize=8,
                   arrowprops=dict(arrowstyle="->", color="crimson", linewidth=0.8))
     right.plot(mtbf.m[j], 100 * waste_fraction[i, j], "o", color="crimson", zorder=3)
@@ -118,7 +119,7 @@ def plot(write_time, mtbf, tau, young, waste_fraction, lab, path: Path) -> None:
     left.set_title("Exact optimum (solid) vs Young (dotted)")
     left.legend(title="write time", fontsize=8)
     right.set_ylabel("waste at the optimum [% of total time]")
-    right.set_title("30 days of work, 10 min restarts")
+    right.set_title(f"{FT.work.m_as('day'):g} days of work, {FT.restart_time.m_as('min'):g} min restarts")
     right.legend(title="write time", fontsize=8)
     fig.suptitle("What-if sweep: checkpoint interval over write time x MTBF")
     fig.savefig(path, dpi=120)

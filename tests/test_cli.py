@@ -28,7 +28,7 @@ def test_catalog_table(capsys):
 def test_catalog_json_is_pure_json_on_stdout(capsys):
     assert main(["catalog", "--json"]) == 0
     captured = capsys.readouterr()
-    data = json.loads(captured.out)
+    data = json.loads(captured.out)["results"]
     assert data["H100"]["peak_flops"] == {"value": 989.4, "unit": "TFLOP/s"}
     assert data["LUSTRE_OST"]["device"] == data["NVME_GEN4"]["name"]
     assert "assumption" in data["LUSTRE_MDS"]["field_sources"]["ops_rate"]["note"]
@@ -67,10 +67,17 @@ def test_catalog_markdown_lists_every_entry_and_source(capsys):
 
 # ------------------------------------------------------------------ model subcommands
 
-def run_json(capsys, argv):
+def run_document(capsys, argv):
+    """The whole JSON document of a subcommand: one shape for every subcommand."""
     assert main(argv + ["--json"]) == 0
     captured = capsys.readouterr()
-    return json.loads(captured.out)
+    document = json.loads(captured.out)
+    assert sorted(document) == ["command", "inputs", "results", "version"]
+    return document
+
+
+def run_json(capsys, argv):
+    return run_document(capsys, argv)["results"]
 
 
 def test_checkpoint_json(capsys):
@@ -166,3 +173,130 @@ def test_bad_input_exits_2_with_one_line(capsys, argv, option):
     assert len(lines) == 1, captured.err
     assert option in lines[0]
     assert "Traceback" not in captured.err
+
+
+# ------------------------------------------------------------------ the command line does not guess
+
+@pytest.mark.parametrize("argv, named", [
+    # 50,000 h per node with no node count: one node would be 16,384x off for a 16,384-node job
+    (["checkpoint", "--write-time", "2 min", "--node-mtbf", "50000 h"], ("--node-mtbf", "--nodes")),
+    # --nodes beside the job's --mtbf would be dropped silently
+    (["checkpoint", "--write-time", "2 min", "--mtbf", "4 h", "--nodes", "16384"], ("--nodes", "--mtbf")),
+    (["checkpoint", "--write-time", "2 min", "--mtbf", "4 h", "--node-mtbf", "50000 h", "--nodes", "8"],
+     ("--mtbf", "--node-mtbf")),
+])
+def test_checkpoint_refuses_to_guess(capsys, argv, named):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    for option in named:
+        assert option in lines[0]
+
+
+def test_every_subcommand_json_has_one_shape(capsys):
+    commands = [
+        ["catalog"],
+        ["report", "--section", "ops"],
+        ["checkpoint", "--write-time", "2 min", "--mtbf", "4 h"],
+        ["storage", "device", "--block-size", "4 KiB"],
+        ["metadata", "--accelerators", "8", "--workers-per-accelerator", "1", "--opens-per-worker", "1 1/s"],
+        ["ops", "canary", "--confidence", "0.95", "--failure-rate", "0.001"],
+    ]
+    for argv in commands:
+        document = run_document(capsys, argv)
+        assert isinstance(document["command"], str) and document["version"]
+        assert isinstance(document["inputs"], dict) and isinstance(document["results"], dict)
+
+
+def test_json_has_no_nan_or_infinity_and_quantities_have_value_and_unit(capsys):
+    # heterogeneity 0 with no per-model alert cost: toil never exceeds the platform, N* is infinite
+    text_argv = ["ops", "break-even", "--platform-cost", "500000 USD/year", "--toil-reduction", "0.8",
+                 "--alert-cost", "0 USD/year", "--deploy-cost", "0 USD/year", "--dependency-cost", "0 USD/year",
+                 "--models", "5", "--json"]
+    assert main(text_argv) == 0
+    out = capsys.readouterr().out
+    assert "NaN" not in out and "Infinity" not in out
+    data = json.loads(out)["results"]
+    assert data["break_even_models"] is None  # infinite: null, never an Infinity token
+    # yearly costs per year: 0.8 x 0 - 500,000 USD/year
+    assert data["platform_roi"] == {"value": pytest.approx(-500000), "unit": "USD/year"}
+
+
+def test_counts_are_integers_and_booleans_are_words(capsys):
+    data = run_json(capsys, ["metadata", "--accelerators", "4096", "--workers-per-accelerator", "8",
+                             "--opens-per-worker", "50 1/s"])
+    assert isinstance(data["mds_saturation"]["servers_needed"], int)
+    assert main(["metadata", "--accelerators", "4096", "--workers-per-accelerator", "8",
+                 "--opens-per-worker", "50 1/s"]) == 0
+    out = capsys.readouterr().out
+    assert "overloaded      yes" in out and "True" not in out
+
+
+def test_ops_text_shows_yearly_costs_per_year(capsys):
+    assert main(["ops", "break-even", "--platform-cost", "500000 USD/year", "--toil-reduction", "0.8",
+                 "--alert-cost", "5000 USD/year", "--deploy-cost", "2000 USD/year",
+                 "--dependency-cost", "1000 USD/year", "--models", "25"]) == 0
+    out = capsys.readouterr().out
+    # 0.8 x (125,000 + 2,000 x 25 log2 25 + 1,000 x 300) - 500,000 = 25,754 USD/year
+    assert "25,754.2 USD/year" in out and "USD/s" not in out
+
+
+# ------------------------------------------------------------------ report formats
+
+def test_report_json_is_one_document_with_every_section(capsys):
+    from mlsysim.report import SECTIONS
+
+    document = run_document(capsys, ["report"])
+    sections = document["results"]["sections"]
+    assert list(sections) == list(SECTIONS)
+    ck = sections["checkpoint"]
+    assert ck["title"] == "Fault tolerance: checkpoint intervals"
+    audit = ck["parts"][0]
+    assert audit["sources"] == ["Machine Learning Systems, Vol. 2, Lab 07: Fault Tolerance"]
+    # per-GPU MTBF = 4 h x 16,384 = 65,536 h
+    assert audit["values"]["gpu_mtbf"]["value"] * {"h": 1, "s": 1 / 3600}[audit["values"]["gpu_mtbf"]["unit"]] \
+        == pytest.approx(65536)
+    assert all(p["verdict"] for p in ck["parts"])
+
+
+def test_report_one_section(capsys):
+    assert main(["report", "--section", "checkpoint"]) == 0
+    out = capsys.readouterr().out
+    assert "Fault tolerance: checkpoint intervals" in out
+    assert "Hardware catalog" not in out and "Operations at scale" not in out
+
+
+def test_report_unknown_section_exits_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["report", "--section", "nope"])
+    assert info.value.code == 2
+    assert "checkpoint" in capsys.readouterr().err  # the choices are listed
+
+
+def test_report_markdown(capsys):
+    assert main(["report", "--markdown", "--section", "ops"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# mlsysim report")
+    assert "## Operations at scale: when a platform pays off" in out
+    assert "*Source:* Machine Learning Systems, Vol. 2, Lab 12: Operations at Scale." in out
+    assert "**Verdict:**" in out and "```text" in out
+
+
+def test_report_needs_only_the_core_dependencies(tmp_path):
+    # The README's main job runs with matplotlib, pandas, hypothesis, xarray and dask unimportable.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src"
+    code = ("import sys\n"
+            "for name in ('matplotlib', 'pandas', 'hypothesis', 'xarray', 'dask', 'marimo'):\n"
+            "    sys.modules[name] = None\n"
+            "from mlsysim.cli import main\n"
+            "raise SystemExit(main(['report']))\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(src), "PATH": ""}, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "Fault tolerance: checkpoint intervals" in proc.stdout

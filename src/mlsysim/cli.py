@@ -14,13 +14,11 @@ from typing import Any, NoReturn, Sequence
 __all__ = ["main", "build_parser", "catalog_markdown"]
 
 
-def _cmd_catalog(args: argparse.Namespace) -> int:
+def _cmd_catalog(args: argparse.Namespace) -> Any:
     from . import hardware
 
     if args.json:
-        json.dump(_catalog_json(), sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return 0
+        return _catalog_json()
     if args.markdown:
         sys.stdout.write(catalog_markdown())
         return 0
@@ -33,10 +31,12 @@ def _cmd_catalog(args: argparse.Namespace) -> int:
 
 
 def _quantity_json(q: Any) -> Any:
+    """A catalog number as ``{"value", "unit"}`` in the unit the datasheet gives."""
+    from .report._shape import _plain, unit_text
+
     if hasattr(q, "units"):
-        return {"value": q.magnitude.tolist() if hasattr(q.magnitude, "tolist") else q.magnitude,
-                "unit": f"{q.units:~P}"}
-    return q
+        return {"value": _plain(q.magnitude, counts=False), "unit": unit_text(q.units)}
+    return _plain(q)
 
 
 def _catalog_json() -> dict[str, Any]:
@@ -103,98 +103,142 @@ def catalog_markdown() -> str:
     return "\n".join(lines)
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import build_report
+def _cmd_report(args: argparse.Namespace) -> Any:
+    from . import report
 
-    print(build_report())
+    names = args.section or None
+    if args.json:
+        return {"sections": report.report_data(names)}
+    if args.markdown:
+        sys.stdout.write(report.report_markdown(names))
+        return 0
+    sys.stdout.write(report.build_report(names))
     return 0
 
 
-# ------------------------------------------------------------------ model subcommands
+# ------------------------------------------------------------------ output: one shape
 
-def _emit(args: argparse.Namespace, title: str, values: dict[str, Any]) -> int:
-    """Print named results as a table, or as JSON (quantities as {"value", "unit"})."""
+def _document(args: argparse.Namespace, results: dict[str, Any]) -> dict[str, Any]:
+    """The JSON document of every subcommand: ``{"command", "version", "inputs", "results"}``."""
+    from . import __version__
+    from .report._shape import jsonable
+
+    inputs = getattr(args, "json_inputs", None)
+    if inputs is None:
+        inputs = {name: _input_value(getattr(args, name)) for name in getattr(args, "input_names", ())
+                  if getattr(args, name, None) is not None}
+    return {"command": args.command_name, "version": __version__, "inputs": jsonable(inputs),
+            "results": jsonable(results)}
+
+
+def _input_value(value: Any) -> Any:
+    """An option as the model read it: quantity strings parsed, numbers and flags as given."""
+    if isinstance(value, str) and value[:1] and (value[:1].isdigit() or value[:1] in "-+."):
+        try:
+            return _parse(value, "input")
+        except Exception:  # noqa: BLE001 - the model has accepted it already; keep the text
+            return value
+    return value
+
+
+def write_json(document: dict[str, Any]) -> None:
+    """Write one JSON document to stdout: never NaN or Infinity tokens (they are null)."""
+    json.dump(document, sys.stdout, indent=2, allow_nan=False)
+    sys.stdout.write("\n")
+
+
+def _cell(v: Any) -> str:
+    """A value for a text table: booleans as yes/no, counts as integers, quantities in human units."""
+    import numpy as np
+
+    from .fmt import format_value
+
+    if isinstance(v, (bool, np.bool_)):
+        return "yes" if v else "no"
+    if isinstance(v, np.ndarray) and v.dtype.kind == "b":
+        return ", ".join("yes" if x else "no" for x in v.ravel())
+    return format_value(v)
+
+
+def _print_results(title: str, results: dict[str, Any]) -> None:
+    """Named results as aligned tables: plain values first, then one table per record."""
+    import attrs
+
     from ._records import Record
-    from .fmt import format_value, table
+    from .fmt import table
 
-    if args.json:
-        out = {}
-        for name, v in values.items():
-            if isinstance(v, Record):
-                out[name] = v.as_dict()
-            else:
-                out[name] = _jsonable(v)
-        json.dump(out, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-        return 0
     rows: list[tuple[str, str]] = []
-    for name, v in values.items():
+    for name, v in results.items():
         if isinstance(v, Record):
             if rows:
                 print(table(rows, title=title))
                 rows = []
-            print(table([(k, format_value(getattr(v, k))) for k in v.as_dict()], title=f"{title}: {name}"))
+            print(table([(f.name, _cell(getattr(v, f.name))) for f in attrs.fields(type(v))],
+                        title=f"{title}: {name}"))
         else:
-            rows.append((name, format_value(v)))
+            rows.append((name, _cell(v)))
     if rows:
         print(table(rows, title=title))
+
+
+def _emit(args: argparse.Namespace, results: dict[str, Any]) -> int:
+    """Print a subcommand's results as a table, or as the one JSON document shape."""
+    if args.json:
+        write_json(_document(args, results))
+    elif getattr(args, "text", None):
+        print(args.text)
+    else:
+        _print_results(args.command_name, results)
     return 0
 
 
-def _jsonable(v: Any) -> Any:
-    import numpy as np
-
-    if hasattr(v, "units"):
-        return _quantity_json(v)
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
-
-
-def _cmd_storage_pipeline(args: argparse.Namespace) -> int:
+def _cmd_storage_pipeline(args: argparse.Namespace) -> dict[str, Any]:
     from .models import storage
 
     rec = storage.input_pipeline(args.accelerators, args.batch_bytes, args.compute_time, args.storage_bandwidth,
                                  access_efficiency=args.access_efficiency,
                                  network_bandwidth=args.network_bandwidth, overlap=not args.no_overlap)
-    return _emit(args, "storage pipeline", {"input_pipeline": rec})
+    return {"input_pipeline": rec}
 
 
-def _cmd_storage_gravity(args: argparse.Namespace) -> int:
+def _cmd_storage_gravity(args: argparse.Namespace) -> dict[str, Any]:
     from .models import storage
 
     rec = storage.data_gravity(args.dataset_size, args.link_bandwidth, args.training_time, args.egress_price,
                                args.compute_cost_in_place)
-    return _emit(args, "data gravity", {"data_gravity": rec})
+    return {"data_gravity": rec}
 
 
-def _cmd_storage_device(args: argparse.Namespace) -> int:
+def _cmd_storage_device(args: argparse.Namespace) -> dict[str, Any]:
     from .models import storage
 
     tput = storage.device_throughput(args.device, args.block_size, args.queue_depth)
-    return _emit(args, f"device throughput ({args.device})", {"throughput": tput})
+    return {"throughput": tput}
 
 
-def _cmd_metadata(args: argparse.Namespace) -> int:
+def _cmd_metadata(args: argparse.Namespace) -> dict[str, Any]:
     from .models import metadata
 
     demand = metadata.metadata_demand(args.accelerators, args.workers_per_accelerator, args.opens_per_worker,
                                       args.ops_per_open)
     sat = metadata.mds_saturation(demand, args.servers)
-    return _emit(args, "metadata", {"demand": demand, "mds_saturation": sat})
+    return {"demand": demand, "mds_saturation": sat}
 
 
-def _cmd_checkpoint(args: argparse.Namespace) -> int:
+def _cmd_checkpoint(args: argparse.Namespace) -> dict[str, Any]:
     import warnings
 
     from .errors import RegimeWarning
     from .models import checkpoint
 
     if (args.mtbf is None) == (args.node_mtbf is None):
-        print("error: give exactly one of --mtbf or --node-mtbf (with --nodes)", file=sys.stderr)
-        return 2
+        raise UsageError("give exactly one of --mtbf (the whole job's MTBF) or --node-mtbf with --nodes")
+    if args.node_mtbf is not None and args.nodes is None:
+        raise UsageError("--node-mtbf needs --nodes (the number of nodes that fail independently); "
+                         "or give the job's --mtbf")
+    if args.mtbf is not None and args.nodes is not None:
+        raise UsageError("--nodes goes with --node-mtbf, not with --mtbf (the whole job's MTBF); "
+                         "give one pair")
     mtbf = args.mtbf if args.mtbf is not None else checkpoint.fleet_mtbf(args.node_mtbf, args.nodes)
     values: dict[str, Any] = {}
     if args.node_mtbf is not None:
@@ -212,7 +256,7 @@ def _cmd_checkpoint(args: argparse.Namespace) -> int:
                                                              args.restart_time)
     values["waste_breakdown"] = checkpoint.waste_breakdown(args.work, interval, args.write_time, mtbf,
                                                            args.restart_time)
-    return _emit(args, "checkpoint", values)
+    return values
 
 
 def _parse(text: str, option: str) -> Any:
@@ -224,7 +268,7 @@ def _parse(text: str, option: str) -> Any:
 _OPS_COSTS = ("platform_cost", "toil_reduction", "alert_cost", "deploy_cost", "dependency_cost", "heterogeneity")
 
 
-def _cmd_ops_break_even(args: argparse.Namespace) -> int:
+def _cmd_ops_break_even(args: argparse.Namespace) -> dict[str, Any]:
     from .models import ops
 
     kw = {k: getattr(args, k) for k in _OPS_COSTS}
@@ -234,10 +278,10 @@ def _cmd_ops_break_even(args: argparse.Namespace) -> int:
         costs = {k: kw[k] for k in ("alert_cost", "deploy_cost", "dependency_cost", "heterogeneity")}
         values["toil_cost"] = ops.toil_cost(args.models, **costs)
         values["platform_roi"] = ops.platform_roi(args.models, **kw)
-    return _emit(args, "ops break-even", values)
+    return values
 
 
-def _cmd_ops_canary(args: argparse.Namespace) -> int:
+def _cmd_ops_canary(args: argparse.Namespace) -> dict[str, Any]:
     from .models import ops
 
     values: dict[str, Any] = {
@@ -246,7 +290,11 @@ def _cmd_ops_canary(args: argparse.Namespace) -> int:
         values["shadow_plan"] = ops.shadow_plan(args.confidence, args.failure_rate, args.request_rate,
                                                 args.traffic_fraction, allowed_failures=args.allowed_failures,
                                                 release_cycle=args.release_cycle)
-    return _emit(args, "ops canary", values)
+    return values
+
+
+class UsageError(Exception):
+    """A combination of options the command line refuses rather than guess (exit status 2)."""
 
 
 def _add(p: argparse.ArgumentParser, name: str, help: str, *, number: bool = False, **kw: Any) -> None:
@@ -259,7 +307,16 @@ def _add(p: argparse.ArgumentParser, name: str, help: str, *, number: bool = Fal
 
 
 def _add_json(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="write JSON to stdout: each quantity as {value, unit}")
+    p.add_argument("--json", action="store_true",
+                   help='write one JSON document to stdout: {"command", "version", "inputs", "results"}, '
+                        'each quantity as {"value", "unit"}, null for NaN or infinity')
+
+
+def _finish(p: argparse.ArgumentParser, command: str, func: Any) -> None:
+    """Give a model subcommand its --json option, its name and the list of its inputs."""
+    _add_json(p)
+    names = tuple(a.dest for a in p._actions if a.dest not in ("help", "json"))
+    p.set_defaults(func=func, command_name=command, input_names=names)
 
 
 def _add_model_commands(sub: Any) -> None:
@@ -275,34 +332,30 @@ def _add_model_commands(sub: Any) -> None:
          number=True, default=1.0)
     _add(p, "network_bandwidth", "aggregate network bandwidth cap, e.g. '400 GB/s'", default=None)
     p.add_argument("--no-overlap", action="store_true", help="the loader does not read ahead during compute")
-    _add_json(p)
-    p.set_defaults(func=_cmd_storage_pipeline)
+    _finish(p, "storage pipeline", _cmd_storage_pipeline)
     p = st_sub.add_parser("gravity", help="move the data or move the compute? (data_gravity)")
     _add(p, "dataset_size", "dataset size, e.g. '50 TB'", required=True)
     _add(p, "link_bandwidth", "link bandwidth, e.g. '100 Gbit/s'", required=True)
     _add(p, "training_time", "training time budget, e.g. '6 h'", required=True)
     _add(p, "egress_price", "egress price, e.g. '0.08 USD/GB'", required=True)
     _add(p, "compute_cost_in_place", "cost of computing where the data lives, e.g. '120 USD'", required=True)
-    _add_json(p)
-    p.set_defaults(func=_cmd_storage_gravity)
+    _finish(p, "storage gravity", _cmd_storage_gravity)
     p = st_sub.add_parser("device", help="throughput of a catalog device at a block size and queue depth")
     p.add_argument("--device", default="NVME_GEN4", help="catalog name (default NVME_GEN4)")
     _add(p, "block_size", "block size, e.g. '4 KiB'", required=True)
     _add(p, "queue_depth", "outstanding requests (default 1)", number=True, default=1.0)
-    _add_json(p)
-    p.set_defaults(func=_cmd_storage_device)
+    _finish(p, "storage device", _cmd_storage_device)
 
     # checkpoint --------------------------------------------------------------
     p = sub.add_parser("checkpoint", help="checkpoint intervals (Young, Daly, exact) and the waste breakdown")
     _add(p, "write_time", "time to write one checkpoint, e.g. '2 min'", required=True)
     _add(p, "mtbf", "mean time between failures of the whole job, e.g. '4 h'", default=None)
     _add(p, "node_mtbf", "per-node MTBF, with --nodes, instead of --mtbf", default=None)
-    _add(p, "nodes", "number of nodes (with --node-mtbf)", number=True, default=1.0)
+    _add(p, "nodes", "number of nodes (required with --node-mtbf)", number=True, default=None)
     _add(p, "restart_time", "time to restart after a failure (default '0 s')", default="0 s")
     _add(p, "work", "failure-free compute time of the job (default '30 day')", default="30 day")
     _add(p, "interval", "checkpoint interval to evaluate (default: the exact optimum)", default=None)
-    _add_json(p)
-    p.set_defaults(func=_cmd_checkpoint)
+    _finish(p, "checkpoint", _cmd_checkpoint)
 
     # metadata ----------------------------------------------------------------
     p = sub.add_parser("metadata", help="metadata-server saturation from file opens")
@@ -311,8 +364,7 @@ def _add_model_commands(sub: Any) -> None:
     _add(p, "opens_per_worker", "file opens per second per worker, e.g. '50 1/s'", required=True)
     _add(p, "ops_per_open", "metadata operations per open (default 3: open, stat, close)", number=True, default=3.0)
     _add(p, "servers", "metadata servers (default 1)", number=True, default=1.0)
-    _add_json(p)
-    p.set_defaults(func=_cmd_metadata)
+    _finish(p, "metadata", _cmd_metadata)
 
     # ops ---------------------------------------------------------------------
     op = sub.add_parser("ops", help="operations at scale: platform break-even, canary and shadow windows")
@@ -326,8 +378,7 @@ def _add_model_commands(sub: Any) -> None:
     _add(p, "heterogeneity", "share of model pairs that are coupled, in [0, 1] (default 1)", number=True,
          default=1.0)
     _add(p, "models", "also report toil and ROI at this model count", number=True, default=None)
-    _add_json(p)
-    p.set_defaults(func=_cmd_ops_break_even)
+    _finish(p, "ops break-even", _cmd_ops_break_even)
     p = op_sub.add_parser("canary", help="requests (and shadow time) to catch a failure rate")
     _add(p, "confidence", "confidence, e.g. 0.95", number=True, required=True)
     _add(p, "failure_rate", "per-request failure probability to catch, e.g. 0.001", number=True, required=True)
@@ -335,8 +386,7 @@ def _add_model_commands(sub: Any) -> None:
     _add(p, "request_rate", "fleet request rate for a shadow plan, e.g. '10 1/s'", default=None)
     _add(p, "traffic_fraction", "share of traffic mirrored (default 1)", number=True, default=1.0)
     _add(p, "release_cycle", "release cycle to fit (default '1 week')", default="1 week")
-    _add_json(p)
-    p.set_defaults(func=_cmd_ops_canary)
+    _finish(p, "ops canary", _cmd_ops_canary)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -349,22 +399,63 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     from . import __version__
+    from .report import SECTIONS
 
     parser = _Parser(
         prog="python -m mlsysim",
         description="Unit-checked, closed-form models of ML-infrastructure physics.",
     )
     parser.add_argument("--version", action="version", version=f"mlsysim {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    p = sub.add_parser("report", help="print every seed scenario with its figures and verdict (the main job)")
-    p.set_defaults(func=_cmd_report)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    p = sub.add_parser("report", help="print every textbook scenario with its figures and verdict (the main job)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true",
+                     help='write the report as one JSON document (quantities as {"value", "unit"})')
+    fmt.add_argument("--markdown", action="store_true", help="write the report as a Markdown page")
+    p.add_argument("--section", action="append", choices=list(SECTIONS), metavar="NAME",
+                   help=f"print only this section (repeatable): {', '.join(SECTIONS)}")
+    p.set_defaults(func=_cmd_report, command_name="report", input_names=("section",))
     p = sub.add_parser("catalog", help="print the hardware catalog with provenance")
     fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true", help="write the catalog as JSON to stdout")
+    fmt.add_argument("--json", action="store_true", help="write the catalog as one JSON document to stdout")
     fmt.add_argument("--markdown", action="store_true", help="write the catalog as a Markdown page (docs/catalog.md)")
-    p.set_defaults(func=_cmd_catalog)
+    p.set_defaults(func=_cmd_catalog, command_name="catalog", input_names=())
     _add_model_commands(sub)
+    p = sub.add_parser(
+        "run", help="evaluate a model, a subcommand or a sweep from a TOML file",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=("A file names a subcommand or a model and gives its inputs:\n\n"
+                     '  command = "checkpoint"                  # or "storage pipeline", "ops canary", ...\n'
+                     "  [inputs]                                # the options, --write-time -> write_time\n"
+                     '  write_time = "5 min"\n'
+                     '  mtbf = "4 h"\n\n'
+                     '  model = "checkpoint.optimal_interval"   # a public model function\n'
+                     "  [inputs]                                # its fixed arguments\n"
+                     '  restart_time = "10 min"\n'
+                     "  [sweep]                                 # one list per grid axis\n"
+                     '  mtbf = ["2 h", "4 h", "8 h"]\n\n'
+                     "Errors name the file's key. See examples/*.toml."))
+    p.add_argument("file", metavar="FILE.toml", help="the scenario file (see examples/*.toml)")
+    _add_json(p)
+    p.set_defaults(func=_cmd_run, command_name="run", input_names=())
     return parser
+
+
+def _subparser(parser: argparse.ArgumentParser, words: Sequence[str]) -> argparse.ArgumentParser | None:
+    """The subcommand parser reached by ``words`` (e.g. ``["storage", "pipeline"]``), or None."""
+    current = parser
+    for word in words:
+        actions = [a for a in current._actions if isinstance(a, argparse._SubParsersAction)]
+        if not actions or word not in actions[0].choices:
+            return None
+        current = actions[0].choices[word]
+    return current
+
+
+def _cmd_run(args: argparse.Namespace) -> Any:
+    from ._runfile import run_file
+
+    return run_file(args, build_parser())
 
 
 def _as_option(message: str) -> str:
@@ -385,10 +476,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return int(args.func(args))
+        out = args.func(args)
+        if isinstance(out, dict):
+            return _emit(args, out)
+        return int(out)
+    except UsageError as exc:
+        rename = getattr(args, "rename_error", None)
+        message = rename(str(exc)) if rename and not str(exc).startswith(str(args.file)) else str(exc)
+        print(f"{parser.prog} {args.command}: error: {message}", file=sys.stderr)
+        return 2
     except (MlsysimError, KeyError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        print(f"error: {_as_option(str(message))}", file=sys.stderr)
+        rename = getattr(args, "rename_error", None) or _as_option
+        print(f"error: {rename(str(message))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. piped into head
         return 0

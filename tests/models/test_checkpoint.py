@@ -611,17 +611,3 @@ def test_every_public_function_has_a_bad_input_row():
     covered = {f.__name__ for f, _, _ in BAD}
     functions = {name for name in ck.__all__ if callable(getattr(ck, name)) and name[0].islower()}
     assert functions <= covered
-
-
-# ============================================================ report
-
-
-def test_report_section_reproduces_the_seed_figures():
-    from mlsysim._report_checkpoint import checkpoint_section
-    from mlsysim.report import SECTIONS
-
-    text = checkpoint_section()
-    assert "65,536 h = 7.48 years" in text
-    assert "66.7x the storage" in text and "69 staggered groups" in text
-    assert "feasible True" in text and "feasible False" in text
-    assert any(title == "Fault tolerance: checkpoint intervals" for title, _ in SECTIONS)

@@ -466,20 +466,6 @@ def test_every_public_function_has_a_bad_input_row():
     assert public == set(GOOD) == {row[0] for row in BAD}
 
 
-# =========================================================================== report
-
-
-def test_report_section_reproduces_the_seed():
-    from mlsysim import report
-    from mlsysim._report_metadata import metadata_section
-
-    text = metadata_section()
-    for figure in ("4,915,200 ops/s", "98.3x", "servers needed 99", "327.7 GB/s", "1,344 GB/s",
-                   "19,661", "39.3 %", "First wall: metadata at 41 GPUs", "298 prefixes"):
-        assert figure in text
-    assert "Metadata: when file opens stop the cluster" in [t for t, _ in report.SECTIONS]
-
-
 def test_docstrings_state_formula_and_references():
     for name in md.__all__:
         obj = getattr(md, name)

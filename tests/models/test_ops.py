@@ -455,17 +455,3 @@ def test_bad_input_message_names_parameter():
 def test_positional_costs_are_rejected():
     with pytest.raises(TypeError):
         ops.toil_cost(10, "5000 USD/year", "2000 USD/year", "1000 USD/year")
-
-
-# ---------------------------------------------------------------- report
-
-def test_report_section_reproduces_the_seed_figures():
-    from mlsysim import report
-    from mlsysim._report_ops import ops_section
-
-    text = ops_section()
-    assert "N* = 25 models" in text
-    assert "2,995 requests" in text
-    assert "6,294 requests" in text
-    assert "misses the week" in text
-    assert any(title.startswith("Operations at scale") for title, _ in report.SECTIONS)
