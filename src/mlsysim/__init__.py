@@ -20,7 +20,7 @@ from .units import Q_, ureg
 
 #: Subpackages imported on first use, so that ``import mlsysim`` (and
 #: ``python -m mlsysim --help``) pays only for the unit registry.
-_LAZY_SUBPACKAGES = ("hardware", "models")
+_LAZY_SUBPACKAGES = ("hardware", "workloads", "models")
 
 __version__ = "0.1.0"
 
@@ -33,6 +33,7 @@ __all__ = [
     "DomainError",
     "RegimeWarning",
     "hardware",
+    "workloads",
     "models",
     "sweep",
     "Sweep",

@@ -24,7 +24,7 @@ from .hardware import CATALOG
 from .hardware.specs import Spec
 from .units import ureg
 
-__all__ = ["quantities", "magnitudes", "catalog_specs", "spec_variants", "shapes"]
+__all__ = ["quantities", "magnitudes", "catalog_specs", "spec_variants", "shapes", "training_workloads"]
 
 
 def shapes(max_dims: int = 2, max_side: int = 4) -> st.SearchStrategy[tuple[int, ...]]:
@@ -150,3 +150,33 @@ def _coupled(chosen: list[str]) -> list[tuple[str, ...]]:
         groups.append(group)
         seen.update(group)
     return groups
+
+
+def training_workloads(*, scale: tuple[float, float] = (0.1, 10.0)) -> st.SearchStrategy[Any]:
+    """Training workloads: the catalog's entries (:mod:`mlsysim.workloads`) and what-if variants.
+
+    A variant scales ``sample_size``, ``compute_time`` and ``batch_size`` (rounded,
+    at least 1) by factors in ``scale`` and draws ``min_utilization`` in [0.05, 1];
+    it is made with :func:`attrs.evolve`, so it is validated like the originals.
+
+    >>> from hypothesis import given
+    >>> @given(training_workloads())
+    ... def test_positive_batch(w):
+    ...     assert w.batch_bytes.m > 0
+    >>> test_positive_batch()
+    """
+    from .workloads import CATALOG as WORKLOADS
+
+    entries = st.sampled_from([WORKLOADS[k] for k in sorted(WORKLOADS)])
+    factor = magnitudes(scale[0], scale[1], log_uniform=True)
+
+    @st.composite
+    def variant(draw: Any) -> Any:
+        w = draw(entries)
+        if draw(st.booleans()):
+            return w
+        return attrs.evolve(w, sample_size=w.sample_size * draw(factor), compute_time=w.compute_time * draw(factor),
+                            batch_size=max(1, int(round(w.batch_size * draw(factor)))),
+                            min_utilization=draw(st.floats(0.05, 1.0)))
+
+    return variant()

@@ -464,6 +464,9 @@ GOOD = {
     S.weight_streaming: dict(weight_bytes="64 MB", frame_budget="50 ms", device=UFS_31, block_size="1 MiB",
                              queue_depth=1, overlap=True),
     S.audio_buffer: dict(buffer_size="64 KiB", sample_rate="16 kHz", channels=1, read_latency="10 us"),
+    S.workload_demand: dict(workload="unet3d_h100", accelerators=8),
+    S.supported_accelerators: dict(workload="unet3d_h100", storage_bandwidth="20 GB/s", client_bandwidth="4 GB/s",
+                                   clients=2, min_utilization=0.9),
 }
 
 BAD = [
@@ -533,6 +536,16 @@ BAD = [
     (S.audio_buffer, "channels", 0, DomainError),
     (S.audio_buffer, "buffer_size", 65536, UnitError),
     (S.audio_buffer, "read_latency", "-1 ms", DomainError),
+    (S.workload_demand, "workload", "unet3d_v100", DomainError),          # not in the catalog
+    (S.workload_demand, "workload", 3.0, UnitError),
+    (S.workload_demand, "accelerators", 1.5, DomainError),
+    (S.supported_accelerators, "storage_bandwidth", "20 GB", UnitError),
+    (S.supported_accelerators, "storage_bandwidth", "0 GB/s", DomainError),
+    (S.supported_accelerators, "client_bandwidth", 4e9, UnitError),
+    (S.supported_accelerators, "clients", 0, DomainError),
+    (S.supported_accelerators, "min_utilization", 1.2, DomainError),
+    (S.supported_accelerators, "min_utilization", 0.0, DomainError),
+    (S.cache_hit_fraction, "policy", "lfu", DomainError),
 ]
 
 

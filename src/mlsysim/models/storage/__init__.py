@@ -22,12 +22,14 @@ compute 10.24
 from __future__ import annotations
 
 from ..._export import set_module
-from . import _devices, _edge, _movement, _pipeline, _tiers
+from . import _devices, _edge, _movement, _pipeline, _tiers, _workloads
 from ._devices import *  # noqa: F401,F403
 from ._edge import *  # noqa: F401,F403
 from ._movement import *  # noqa: F401,F403
 from ._pipeline import *  # noqa: F401,F403
 from ._tiers import *  # noqa: F401,F403
+from ._workloads import *  # noqa: F401,F403
 
-__all__: list[str] = [*_movement.__all__, *_devices.__all__, *_pipeline.__all__, *_tiers.__all__, *_edge.__all__]
+__all__: list[str] = [*_movement.__all__, *_devices.__all__, *_pipeline.__all__, *_tiers.__all__, *_edge.__all__,
+                      *_workloads.__all__]
 set_module(__name__, globals(), __all__)

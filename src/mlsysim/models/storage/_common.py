@@ -65,6 +65,24 @@ def _strings(x: Any) -> Any:
     return str(x) if isinstance(x, np.ndarray) and x.ndim == 0 else x
 
 
+#: Largest count returned as an integer: beyond it floats no longer hold every integer.
+_EXACT_COUNT = 2.0 ** 53
+
+
+def _counts(x: Any) -> Any:
+    """Whole-number counts (float magnitudes) as ints while every value is at most 2**53.
+
+    A scalar comes back as a Python ``int``, an array as ``int64``; a count
+    above 2**53 (or infinite) cannot be an exact integer, so then the scalar
+    is a Python ``float`` and the whole array stays ``float64`` (no overflow,
+    no wrap-around).
+    """
+    x = np.asarray(x, dtype=float)
+    if np.all(x <= _EXACT_COUNT):
+        return int(x) if x.ndim == 0 else x.astype(np.int64)
+    return float(x) if x.ndim == 0 else x
+
+
 def _divide(num: Any, den: Any, where_zero: float = np.inf) -> Any:
     """``num / den`` with ``where_zero`` where ``den`` is zero (no warning)."""
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)

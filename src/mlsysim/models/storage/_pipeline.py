@@ -25,6 +25,7 @@ from ._common import (
     _BPS,
     _S,
     _batches_ahead,
+    _counts,
     _Flag,
     _q,
     _step,
@@ -204,7 +205,10 @@ def prefetch_depth(latency, compute_time):
     Returns
     -------
     int or ndarray of int
-        Batches in flight ahead of the one being computed on.
+        Batches in flight ahead of the one being computed on.  Depths above
+        2**53 (absurd ratios, e.g. hours of latency over nanosecond steps),
+        where floats no longer hold every integer, come back as floats
+        (``inf`` when the ratio overflows) rather than overflowing int64.
 
     Raises
     ------
@@ -233,8 +237,8 @@ def prefetch_depth(latency, compute_time):
     >>> int(prefetch_depth("30 ms", "10 ms"))
     3
     """
-    depth = _batches_ahead(latency.m, compute_time.m).astype(np.int64)
-    return depth if depth.ndim else int(depth)
+    with np.errstate(over="ignore"):
+        return _counts(_batches_ahead(latency.m, compute_time.m))
 
 
 @export

@@ -13,6 +13,7 @@ from ..._export import exporter
 from ..._records import Record
 from ..._validate import (
     Bandwidth,
+    Choice,
     Number,
     Optional,
     Price,
@@ -37,22 +38,38 @@ __all__: list[str] = []
 export = exporter(__all__)
 
 @export
-@validated(cache_capacity=Size(), dataset_size=Size(positive=True))
-def cache_hit_fraction(cache_capacity, dataset_size):
-    r"""Fraction of reads a cache serves when samples are read uniformly at random.
+@validated(cache_capacity=Size(), dataset_size=Size(positive=True), policy=Choice("static", "lru", "fifo"))
+def cache_hit_fraction(cache_capacity, dataset_size, policy="static"):
+    r"""Fraction of reads a warm cache serves when every epoch reads the dataset in a fresh random order.
 
-    .. math:: h = \min\left(1, \frac{C}{D}\right)
+    With ``c = C / D`` (cache over dataset),
+
+    .. math::
+
+        h_\text{static} &= \min(1, c) \\
+        h_\text{LRU} &= c + (1 - c)\ln(1 - c) \\
+        h_\text{FIFO} &= \begin{cases} -\ln(1 - c) - c & c \le 1 - 1/e \\
+                                       1 - (e - 1)(1 - c) & c \ge 1 - 1/e \end{cases}
+
+    and ``h = 1`` for ``c >= 1`` under every policy.
 
     Parameters
     ----------
     cache_capacity : Quantity [data size]
-        Cache size (local NVMe, DRAM page cache).
+        Cache size ``C`` (local NVMe, DRAM page cache).
     dataset_size : Quantity [data size]
-        Dataset size.
+        Dataset size ``D``.
+    policy : {"static", "lru", "fifo"}
+        ``"static"``: the cache holds a fixed ``C`` bytes of the dataset and
+        evicts nothing within an epoch (a pinned cache, a cache filled once).
+        ``"lru"``: least-recently-used eviction (the Linux page cache, most
+        block caches).  ``"fifo"``: first-in-first-out eviction (hits do not
+        refresh an item).
 
     Returns
     -------
     float or ndarray
+        Steady-state fraction of reads served by the cache.
 
     Raises
     ------
@@ -60,22 +77,91 @@ def cache_hit_fraction(cache_capacity, dataset_size):
 
     Notes
     -----
-    Uniform random access over epochs with a warm cache: every sample is
-    equally likely, so any ``C`` bytes of the dataset are hit with probability
-    ``C / D`` whatever the replacement policy.  The first epoch of a cold
-    cache (and any single-pass stream) hits nothing.
+    Every epoch reads each of the ``D`` items once, in a fresh uniformly
+    random order (per-epoch shuffling); items have equal size; the cache is
+    warm (after the first epoch, which hits nothing).  The evicting formulas
+    are the fluid limit of many items; they are low by about ``1 / C``
+    relative for a cache of ``C`` items (LRU at ``c = 0.1``: 0.48 % low for
+    2,000 items, 0.05 % for 20,000, against the exact finite count of the
+    tests).  Write ``a`` for the fraction of the epoch done.
+
+    *LRU.*  At the start of an epoch the cache holds the last ``cD`` items of
+    the previous epoch.  An item read at ``a`` was last read a fraction ``y``
+    from the end of the previous epoch (``y`` uniform, independent of ``a``).
+    Since then ``aD`` items of this epoch were read, all of them now more
+    recent, and the ``yD`` items of the previous epoch's tail minus those of
+    them read again, ``a y D``: it is still cached iff
+    ``a + y - a y <= c``, i.e. ``y <= (c - a) / (1 - a)``.  Integrating over
+    ``a`` from 0 to ``c`` gives ``c + (1 - c) ln(1 - c)``: 15.3 % at
+    ``c = 0.5`` and 0.52 % at ``c = 0.1`` (about ``c^2 / 2``), because the
+    items just read, which will not be read again this epoch, are the ones
+    LRU keeps.
+
+    *FIFO.*  Items inserted during an epoch were read in it and will not hit
+    again before it ends, so every hit is to an item that was queued when the
+    epoch began.  With ``m(a)`` the misses so far (as a fraction of ``D``),
+    the item at queue rank ``r`` (0 newest) is still there while
+    ``r + m(a) < c``, so a read at ``a`` hits with probability
+    ``h(a) = max(0, c - m(a))`` whatever the queue held, and
+    ``m' = 1 - h``.  Thus ``m = (1 - c)(e^a - 1)``, ``h(a) = 1 - (1 - c) e^a``
+    until ``a^* = -ln(1 - c)``; integrating to ``min(a^*, 1)`` gives the two
+    branches.  FIFO beats LRU here (19.3 % at ``c = 0.5``): a hit does not
+    promote an item that is dead for the rest of the epoch.
+
+    ``"static"`` is the upper bound that a cache which never evicts reaches
+    (and an optimal policy approaches); the evicting formulas are what an
+    unmodified page cache delivers.  Small ``c`` uses the series
+    ``sum c^n / (n (n - 1))`` (LRU) and ``sum c^n / n`` (FIFO), ``n >= 2``,
+    to avoid cancellation.
 
     References
     ----------
-    .. [1] A. Kumar and J. Sivathanu, "Quiver: An Informed Storage Cache for
-       Deep Learning", FAST 2020.
+    .. [1] A. Kumar and M. Sivathanu, "Quiver: An Informed Storage Cache for
+       Deep Learning", FAST 2020 (LRU thrashes under shuffled epochs).
+    .. [2] J. Mohan et al., "Analyzing and Mitigating Data Stalls in DNN
+       Training", VLDB 2021 (the page cache under per-epoch shuffling; MinIO).
 
     Examples
     --------
     >>> cache_hit_fraction("15.36 TB", "50 TB")
     0.3072
+    >>> round(cache_hit_fraction("25 TB", "50 TB", policy="lru"), 4)
+    0.1534
+    >>> round(cache_hit_fraction("25 TB", "50 TB", policy="fifo"), 4)
+    0.1931
     """
-    return _f(np.minimum(1.0, cache_capacity.m / dataset_size.m))
+    c = np.minimum(1.0, cache_capacity.m / dataset_size.m)
+    if policy == "static":
+        return _f(c)
+    return _f(_lru_hits(c) if policy == "lru" else _fifo_hits(c))
+
+
+_SERIES_BELOW = 1e-2
+_SERIES_TERMS = range(2, 10)  # c**10 / c**2 < 1e-16 for c < 1e-2
+
+
+def _lru_hits(c):
+    """``c + (1 - c) ln(1 - c)`` for ``c`` in [0, 1], stable near 0 and exact 1 at 1."""
+    small = c < _SERIES_BELOW
+    cs = np.where(small, c, 0.0)
+    series = sum(cs ** n / (n * (n - 1)) for n in _SERIES_TERMS)
+    one_minus = 1.0 - c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        closed = c + np.where(one_minus > 0, one_minus * np.log(np.where(one_minus > 0, one_minus, 1.0)), 0.0)
+    return np.where(small, series, closed)
+
+
+_FIFO_KNEE = 1.0 - np.exp(-1.0)
+
+
+def _fifo_hits(c):
+    """``-ln(1 - c) - c`` up to ``1 - 1/e``, then ``1 - (e - 1)(1 - c)``, stable near 0."""
+    small = c < _SERIES_BELOW
+    cs = np.where(small, c, 0.0)
+    series = sum(cs ** n / n for n in _SERIES_TERMS)
+    early = np.minimum(c, _FIFO_KNEE)
+    closed = np.where(c <= _FIFO_KNEE, -np.log1p(-early) - early, 1.0 - np.expm1(1.0) * (1.0 - c))
+    return np.where(small, series, closed)
 
 
 @export
@@ -92,7 +178,7 @@ class TieredPipeline(Record):
     utilization : float or ndarray
         ``min(1, delivered / demand)``.
     bottleneck_tier : str or ndarray of str
-        Name of the tier that sets the delivered bandwidth.
+        Name of the tier, or of the series stage, that sets the delivered bandwidth.
     starved : bool or ndarray
         The tiers deliver less than the demand.
     """
@@ -129,14 +215,34 @@ def _parse_tiers(tiers: Any, where: str) -> tuple[list[str], list[Any], list[Any
     return names, bws, fracs
 
 
+def _parse_series(series: Any, where: str) -> tuple[list[str], list[Any], list[Any]]:
+    """Validate ``(name, bandwidth)`` or ``(name, bandwidth, fraction)`` series stages."""
+    if series is None:
+        return [], [], []
+    if isinstance(series, (str, bytes)) or not isinstance(series, Sequence):
+        raise UnitError(f"{where} expects a sequence of (name, bandwidth[, fraction]) tuples; got {series!r:.100}")
+    names, bws, fracs = [], [], []
+    for i, stage in enumerate(series):
+        if isinstance(stage, (str, bytes)) or not isinstance(stage, Sequence) or len(stage) not in (2, 3) \
+                or not isinstance(stage[0], str):
+            raise UnitError(f"{where}[{i}] expects a (name: str, bandwidth[, fraction]) tuple; got {stage!r:.100}")
+        names.append(stage[0])
+        bws.append(check(stage[1], _TIER_BANDWIDTH, f"{where}[{i}] ({stage[0]!r}) bandwidth").m)
+        frac = stage[2] if len(stage) == 3 else 1.0
+        fracs.append(check(frac, _TIER_FRACTION, f"{where}[{i}] ({stage[0]!r}) fraction"))
+    return names, bws, fracs
+
+
 @export
 @validated(demand=Bandwidth(positive=True))
-def tiered_pipeline(demand, tiers):
-    r"""Bandwidth delivered by storage tiers that serve disjoint shares of the bytes concurrently.
+def tiered_pipeline(demand, tiers, series=None):
+    r"""Bandwidth delivered by storage tiers that serve disjoint shares of the bytes concurrently,
+    behind the stages the bytes cross on their way (a NIC, the host-to-accelerator link).
 
     .. math::
 
-        B_\text{delivered} = \min_i \frac{B_i}{f_i}, \qquad \sum_i f_i = 1, \qquad
+        B_\text{delivered} = \min\left(\min_i \frac{B_i}{f_i},\ \min_j \frac{S_j}{g_j}\right),
+        \qquad \sum_i f_i = 1, \qquad
         U = \min\left(1, \frac{B_\text{delivered}}{D}\right)
 
     Parameters
@@ -149,47 +255,66 @@ def tiered_pipeline(demand, tiers):
         bandwidth it delivers, and the fraction of the bytes it serves.  The
         fractions must sum to 1; a tier with fraction 0 imposes no limit.
         Bandwidths and fractions may be arrays that broadcast.
+    series : sequence of (str, bandwidth) or (str, bandwidth, fraction), optional
+        Stages in series with the tiers: each stage's name, its bandwidth
+        ``S_j`` and the fraction ``g_j`` of all bytes that cross it (default
+        1: every byte, e.g. ``("PCIe", "64 GB/s")``; a NIC that only the
+        remote tiers use carries their fractions' sum, e.g. ``("NIC",
+        "25 GB/s", 0.4)``).  A stage with fraction 0 imposes no limit.
 
     Returns
     -------
     TieredPipeline
+        ``bottleneck_tier`` names the tier or series stage that sets the
+        delivered bandwidth.
 
     Raises
     ------
     UnitError
-        A malformed tier, a bare number or wrong dimension for a bandwidth.
+        A malformed tier or stage, a bare number or wrong dimension for a bandwidth.
     DomainError
-        Fractions outside [0, 1] or not summing to 1 (within 1e-9), NaN, a
-        bandwidth that is not positive.
+        Fractions outside [0, 1] or tier fractions not summing to 1 (within
+        1e-9), NaN, a bandwidth that is not positive.
 
     Notes
     -----
     The tiers work in parallel: to deliver ``X`` bytes per second, tier ``i``
-    must serve ``f_i X``, so each tier caps ``X`` at ``B_i / f_i``.  This is
-    not a series pipeline (where every byte crosses every stage and the
-    slowest stage caps ``X`` regardless of fractions).  Ties go to the tier
-    listed first.  Use :func:`cache_hit_fraction` for the fractions under
-    uniform random access.
+    must serve ``f_i X``, so each tier caps ``X`` at ``B_i / f_i``.  A series
+    stage carries ``g_j X`` and caps ``X`` at ``S_j / g_j`` whatever the tiers
+    do; with ``g_j = 1`` it is the classic slowest-stage bound.  Stages are
+    assumed to pipeline (streaming transfers overlap), so the bound is a
+    minimum, not a sum of times.  Ties go to the tier listed first, then to
+    the stage listed first.  Use :func:`cache_hit_fraction` for the fractions.
 
     References
     ----------
-    .. [1] Machine Learning Systems textbook, Vol. 2 lab 04 "Sizing the Pipeline".
+    .. [1] Machine Learning Systems, Vol. 2, Lab 04: Data Storage ("Sizing the Pipeline").
 
     Examples
     --------
     >>> t = tiered_pipeline("4 GB/s", [("NVMe", "28 GB/s", 0.3), ("S3", "10 Gbit/s", 0.7)])
     >>> round(t.delivered_bandwidth.to("GB/s").m, 3), round(t.utilization, 3), t.bottleneck_tier
     (1.786, 0.446, 'S3')
+
+    A host whose 25 Gbit/s NIC carries the 60 % that is remote, behind a
+    32 GB/s PCIe link every byte crosses:
+
+    >>> t = tiered_pipeline("4 GB/s", [("NVMe", "28 GB/s", 0.4), ("Lustre", "40 GB/s", 0.6)],
+    ...                     series=[("PCIe", "32 GB/s"), ("NIC", "25 Gbit/s", 0.6)])
+    >>> round(t.delivered_bandwidth.to("GB/s").m, 3), t.bottleneck_tier
+    (5.208, 'NIC')
     """
     names, bws, fracs = _parse_tiers(tiers, "tiered_pipeline(): parameter 'tiers'")
+    s_names, s_bws, s_fracs = _parse_series(series, "tiered_pipeline(): parameter 'series'")
+    names, bws, fracs = names + s_names, bws + s_bws, fracs + s_fracs
     limits = [_divide(bw, f) for bw, f in zip(bws, fracs)]
     stacked = np.stack(np.broadcast_arrays(*limits))
     delivered = np.min(stacked, axis=0)
     which = np.asarray(names)[np.argmin(stacked, axis=0)]
     util = np.minimum(1.0, delivered / demand.m)
     starved = delivered < demand.m * (1 - _RTOL)
-    fields = broadcast(demand, _q(delivered, _BPS), util, which, starved)
-    return TieredPipeline(fields[0], fields[1], fields[2], _strings(fields[3]), fields[4])
+    return TieredPipeline.build(demand=demand, delivered_bandwidth=_q(delivered, _BPS), utilization=util,
+                                bottleneck_tier=which, starved=starved)
 
 
 @export
