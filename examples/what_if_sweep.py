@@ -57,9 +57,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # 3. The waste breakdown at the optimum. The 2-D interval is not an axis:
     #    it passes through and broadcasts against the grid.
+    #    The smooth (long-job) form is the one optimal_interval minimises.
     waste = mlsysim.sweep(ck.waste_breakdown, work=work, interval=tau, write_time=write_time,
-                          mtbf=mtbf, restart_time=restart)
-    at_young = ck.waste_breakdown(work, young, write_time[:, None], mtbf[None, :], restart)
+                          mtbf=mtbf, restart_time=restart, segments="smooth")
+    at_young = ck.waste_breakdown(work, young, write_time[:, None], mtbf[None, :], restart, segments="smooth")
 
     df = waste.to_dataframe()
     df["young_interval [min]"] = young.m.ravel()

@@ -107,6 +107,8 @@ CASES = {
     "checkpoint.waste_breakdown": ({"work": v("h", 1, 1000), "interval": v("min", 1, 600),
                                     "write_time": v("min", 0.1, 30), "mtbf": v("h", 1, 100),
                                     "restart_time": v("min", 0, 30)}, {}),
+    "checkpoint.optimal_segments": ({"work": v("h", 0.1, 1000), "write_time": v("min", 0.1, 30),
+                                     "mtbf": v("h", 1, 100), "restart_time": v("min", 0, 30)}, {}),
     "checkpoint.checkpoint_write_time": ({"state_size": v("GB", 0, 1000), "bandwidth": v("GB/s", 0.1, 100),
                                           "latency": v("ms", 0, 100)}, {}),
     "checkpoint.checkpoint_storm": ({"state_size": v("GB", 1, 1000), "nodes": v(None, 1, 4096, True),

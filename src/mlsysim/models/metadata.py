@@ -48,7 +48,7 @@ import numpy as np
 from .. import hardware
 from .._export import exporter
 from .._arrays import broadcast, scalar_or_array
-from .._records import Record
+from .._records import Record, unit_field
 from .._validate import Bandwidth, Choice, Count, Fraction, Instance, Number, Optional, Rate, validated
 from ..hardware.specs import MetadataServer, ObjectStore
 from ..units import quantity, ureg
@@ -60,10 +60,12 @@ _Q = quantity  # fast Quantity(magnitude, unit) for results
 _PER_SECOND = ureg.Unit("1/s")
 _SECOND = ureg.Unit("s")
 
-# Ratios within this relative distance of a whole number count as that whole
-# number when rounding a server or accelerator count: 100,000 / 50,000 must
-# need 2 servers even if floating point gives 2.0000000000000004.
-_ROUND_TOL = 1e-12
+# A ratio within this many float spacings (ulps) of a whole number counts as
+# that whole number when rounding a server or accelerator count: 100,000 /
+# 50,000 must need 2 servers even if floating point gave 2.0000000000000004.
+# The tolerance is in ulps, not relative, so counts above 1e12 round exactly
+# (a relative 1e-12 would shift a count of 1e15 by a thousand units).
+_ROUND_ULPS = 2.0
 
 _EFFICIENCY = Fraction(what="a scaling efficiency in [0, 1]")
 _TARGET = Number(positive=True, signed=False, maximum=1.0,
@@ -72,11 +74,17 @@ _OPS_PER_OPEN = Number(signed=False, what="a non-negative number of metadata ope
 
 
 def _ceil(x: Any) -> Any:
-    return np.ceil(x * (1.0 - _ROUND_TOL))
+    """``ceil(x)``, except that ``x`` within a few ulps above a whole number gives that number."""
+    low = np.floor(x)
+    with np.errstate(invalid="ignore"):
+        return np.where(x - low <= _ROUND_ULPS * np.spacing(np.abs(x)), low, low + 1.0)
 
 
 def _floor(x: Any) -> Any:
-    return np.floor(x * (1.0 + _ROUND_TOL))
+    """``floor(x)``, except that ``x`` within a few ulps below a whole number gives that number."""
+    high = np.ceil(x)
+    with np.errstate(invalid="ignore"):
+        return np.where(high - x <= _ROUND_ULPS * np.spacing(np.abs(x)), high, high - 1.0)
 
 
 def _pooled_capacity(unit_rate: Any, units: Any, efficiency: Any) -> Any:
@@ -796,9 +804,9 @@ class OpenLatency(Record):
     """
 
     utilization: Any
-    queue_wait: Any
-    service_time: Any
-    latency: Any
+    queue_wait: Any = unit_field("s")
+    service_time: Any = unit_field("s")
+    latency: Any = unit_field("s")
     slowdown: Any
 
 
@@ -809,14 +817,14 @@ def open_latency(demand, threads, servers=1, server=hardware.LUSTRE_MDS, ops_per
                  scaling_efficiency=1.0):
     r"""The mean latency of a file open as metadata utilization climbs.
 
-    Each of the :math:`n` servers is an M/M/k queue with :math:`k` service
-    threads, receives :math:`D/n` operations per second and sustains
-    :math:`C(n)/n` (so each thread serves :math:`\mu = C(n)/(n k)`):
+    The service behaves as :math:`n_e = 1 + (n-1)\,e` full servers sharing
+    the demand evenly; each is an M/M/k queue with :math:`k` service threads
+    of rate :math:`\mu = R/k`, receiving :math:`D/n_e` operations per second:
 
     .. math::
 
-        T_{open} = m \left[ W_q\!\left(\frac{D}{n}, \mu, k\right) + \frac{1}{\mu} \right],
-        \qquad \rho = \frac{D}{C(n)}, \qquad C(n) = R\,[1 + (n-1)\,e]
+        T_{open} = m \left[ W_q\!\left(\frac{D}{n_e}, \mu, k\right) + \frac{1}{\mu} \right],
+        \qquad \rho = \frac{D}{C(n)}, \qquad C(n) = R\,[1 + (n-1)\,e] = n_e R
 
     Parameters
     ----------
@@ -849,7 +857,12 @@ def open_latency(demand, threads, servers=1, server=hardware.LUSTRE_MDS, ops_per
     Operations arrive as a Poisson stream (tens of thousands of independent
     workers) and service times are exponential; each server keeps its own
     queue, with the demand split evenly (a partitioned namespace, not one
-    shared queue). Network round trips and client-side caching are left out.
+    shared queue).  A server that adds only ``e`` of one server's capacity
+    is counted as ``e`` of a server that takes its share of the demand at
+    full speed, so an operation's idle service time ``k/R`` does not depend
+    on ``n``: with ``scaling_efficiency=0`` extra servers take no load and
+    the latency is that of one server (they neither help nor slow it); with
+    1, ``n`` servers each take ``D/n``. Network round trips and client-side caching are left out.
     The latency is finite only below utilization 1; at 0.9 an M/M/1 server
     already makes each operation wait nine service times. This is why
     "utilization below 100 %" (the pass mark of Vol. 2 Lab 04) is not enough: the
@@ -870,15 +883,15 @@ def open_latency(demand, threads, servers=1, server=hardware.LUSTRE_MDS, ops_per
     >>> t.latency.to("us"), t.slowdown
     (<Quantity(600.0, 'microsecond')>, 10.0)
     """
-    capacity = _pooled_capacity(server.ops_rate.m_as(_PER_SECOND), servers, scaling_efficiency)
-    per_server = demand.m / servers
-    mu = capacity / (servers * threads)
+    rate = server.ops_rate.m_as(_PER_SECOND)
+    effective = _pooled_capacity(1.0, servers, scaling_efficiency)  # servers' worth of capacity
+    per_server = demand.m / effective
+    mu = rate / threads  # one thread of one server: extra servers do not slow an operation
     wait = _mmc_wait(per_server, mu, threads)
     service = 1.0 / mu
     per_op = wait + service
-    fields = broadcast(demand.m / capacity, _Q(wait, _SECOND), _Q(service, _SECOND),
-                       _Q(ops_per_open * per_op, _SECOND), per_op / service)
-    return OpenLatency(*fields)
+    return OpenLatency.build(utilization=per_server / rate, queue_wait=wait, service_time=service,
+                             latency=ops_per_open * per_op, slowdown=per_op / service)
 
 
 # --------------------------------------------------------------------------- object stores

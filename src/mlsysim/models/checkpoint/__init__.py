@@ -16,14 +16,18 @@ gives the closed forms of that trade-off and of the physical systems it runs on:
   near its branch point;
 * **runtime and waste**: :func:`expected_runtime` (exact expectation under
   exponential failures that strike during compute, checkpoint writes and
-  restarts) and :func:`waste_breakdown` (the total-time waterfall: useful work,
-  checkpointing, rework, restart);
+  restarts, for a job of whole segments, the last one partial),
+  :func:`waste_breakdown` (the total-time waterfall: useful work,
+  checkpointing, rework, restart) and :func:`optimal_segments` (the exact
+  optimum of a finite job: the best whole number of equal segments);
 * **where the checkpoint goes**: :func:`checkpoint_write_time`,
   :func:`checkpoint_storm` (N nodes writing at once to shared storage, and
   staggered groups), :func:`checkpoint_plan` (blocking write vs asynchronous
-  staging through host DRAM, the interval and waste each yields);
+  staging through host DRAM, the interval and waste each yields, snapshots
+  lost while they drain included);
 * **silent data corruption**: :func:`sdc_probability`, :func:`sdc_detection`
-  (checksums or activation hashes vs dual modular redundancy);
+  (the cost and coverage of checksums or activation hashes and of dual modular
+  redundancy, which detect different faults);
 * **preemption and brown-out**: :func:`incremental_checkpoint`,
   :func:`holdup_energy`, :func:`brownout_save` (a FeRAM microcontroller saving
   its state on the energy left in a hold-up capacitor).

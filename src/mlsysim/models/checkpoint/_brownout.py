@@ -10,8 +10,9 @@ import numpy as np
 
 from ..._arrays import broadcast, scalar_or_array
 from ..._export import exporter
-from ..._records import Record
+from ..._records import Record, unit_field
 from ..._validate import (
+    Choice,
     Bandwidth,
     Capacitance,
     Fraction,
@@ -186,13 +187,16 @@ class BrownoutSave(Record):
     save_time : Quantity [time]
         ``overhead_time + state_size / write_bandwidth``.
     energy_required : Quantity [energy]
-        ``power x save_time``.
+        Energy the capacitor gives up during the save: ``power x save_time``
+        (constant power), ``I t (V1 - I t / (2C))`` (constant current).
     energy_available : Quantity [energy]
-        :func:`holdup_energy` of the capacitor.
+        :func:`holdup_energy` of the capacitor (``efficiency`` applies to
+        the constant-power law only).
     holdup_time : Quantity [time]
-        How long the capacitor runs the MCU at ``power``.
+        How long the capacitor runs the MCU before its voltage reaches the cutoff.
     margin : float or array
-        ``energy_available / energy_required`` (above 1: feasible).
+        ``holdup_time / save_time`` (above 1: feasible); under constant power
+        also ``energy_available / energy_required``.
     feasible : bool or array
         Enough energy and the state fits the non-volatile memory.
     min_capacitance : Quantity [capacitance]
@@ -201,13 +205,13 @@ class BrownoutSave(Record):
         ``"none"``, ``"energy"`` or ``"nvm capacity"``.
     """
 
-    save_time: Any
-    energy_required: Any
-    energy_available: Any
-    holdup_time: Any
+    save_time: Any = unit_field("s")
+    energy_required: Any = unit_field("J")
+    energy_available: Any = unit_field("J")
+    holdup_time: Any = unit_field("s")
     margin: Any
     feasible: Any
-    min_capacitance: Any
+    min_capacitance: Any = unit_field("F")
     limiting: Any
 
 
@@ -215,9 +219,10 @@ class BrownoutSave(Record):
 @validated(state_size=Size(positive=True), capacitance=Capacitance(), start_voltage=Voltage(),
            cutoff_voltage=Voltage(), mcu=Instance(Microcontroller),
            write_bandwidth=Optional(Bandwidth(positive=True)), power=Optional(Power(positive=True)),
-           efficiency=Fraction(), overhead_time=Time(), nvm_capacity=Optional(Size()))
+           efficiency=Fraction(), overhead_time=Time(), nvm_capacity=Optional(Size()),
+           load=Choice("constant_power", "constant_current"))
 def brownout_save(state_size, capacitance, start_voltage, cutoff_voltage, mcu=FERAM_MCU, write_bandwidth=None,
-                  power=None, efficiency=1.0, overhead_time="0 s", nvm_capacity=None):
+                  power=None, efficiency=1.0, overhead_time="0 s", nvm_capacity=None, load="constant_power"):
     r"""Can a microcontroller write its state to non-volatile memory before the power dies?
 
     .. math::
@@ -226,6 +231,14 @@ def brownout_save(state_size, capacitance, start_voltage, cutoff_voltage, mcu=FE
         E_{\text{need}} = P\,t_{\text{save}}, \quad
         E_{\text{have}} = \eta\,\frac{C (V_1^2 - V_2^2)}{2}, \quad
         \text{feasible} \iff E_{\text{have}} \ge E_{\text{need}}
+        \quad\text{(constant power)}
+
+    .. math::
+
+        I = \frac{P}{V_1}, \quad
+        t_{\text{hold}} = \frac{C (V_1 - V_2)}{I}, \quad
+        \text{feasible} \iff C (V_1 - V_2) \ge I\, t_{\text{save}}
+        \quad\text{(constant current)}
 
     Parameters
     ----------
@@ -250,6 +263,17 @@ def brownout_save(state_size, capacitance, start_voltage, cutoff_voltage, mcu=FE
     nvm_capacity : Quantity [data size] or None, optional
         Capacity of the target memory; default the MCU's own NVM when
         ``write_bandwidth`` is not overridden, else unchecked.
+    load : {"constant_power", "constant_current"}, optional
+        How the MCU loads the capacitor.  ``"constant_power"`` (default):
+        behind a switching regulator of efficiency ``eta``, the MCU draws
+        ``power`` whatever the capacitor voltage, so the usable energy
+        ``eta C (V1^2 - V2^2) / 2`` must cover ``P t``.  ``"constant_current"``:
+        behind a linear regulator (an LDO, or the MCU's internal regulator)
+        the capacitor supplies the load current ``I`` itself, so its voltage
+        falls linearly and the charge ``C (V1 - V2)`` must cover ``I t``; the
+        current is ``power / start_voltage`` (the catalog's active power is
+        current x supply voltage; pass ``power = I x start_voltage`` to set
+        ``I``) and ``efficiency`` is not used.
 
     Returns
     -------
@@ -262,8 +286,13 @@ def brownout_save(state_size, capacitance, start_voltage, cutoff_voltage, mcu=FE
 
     Notes
     -----
-    The MCU draws constant power while it copies at the memory's sustained
-    write bandwidth.  FRAM writes a word in one bus cycle with no erase, so
+    The MCU draws constant power (or constant current, see ``load``) while
+    it copies at the memory's sustained write bandwidth.  The two laws bound
+    real loads: a switching regulator draws more current as the capacitor
+    voltage falls, a linear one the same current, wasting ``(V - V_core) I``
+    as heat; from 3.0 V to 1.8 V the constant-current law gets
+    ``2 V1 / (V1 + V2) = 1.25`` times the hold-up of the constant-power law
+    at the same current at ``V1``.  FRAM writes a word in one bus cycle with no erase, so
     the copy runs at bus speed (16 MB/s on the MSP430FR5994).  Flash must
     program 256-byte pages (0.4 ms each on a W25Q128JV, 0.64 MB/s) into
     sectors erased beforehand; erasing during the save would add 45 ms or
@@ -288,6 +317,14 @@ def brownout_save(state_size, capacitance, start_voltage, cutoff_voltage, mcu=FE
     >>> r = brownout_save("8 KiB", "10 uF", "3.0 V", "1.8 V")
     >>> r.save_time.to("ms"), r.feasible, round(r.margin, 2)
     (<Quantity(0.512, 'millisecond')>, True, 9.93)
+
+    Behind the MCU's internal (linear) regulator it draws 5.664 mW / 3.0 V =
+    1.888 mA: the capacitor holds ``10 uF x 1.2 V = 12 uC`` against
+    ``1.888 mA x 0.512 ms = 0.9667 uC``, a margin of 12.41:
+
+    >>> c = brownout_save("8 KiB", "10 uF", "3.0 V", "1.8 V", load="constant_current")
+    >>> round(c.margin, 2), round(c.holdup_time.to("ms").m, 3)
+    (12.41, 6.356)
     """
     _check_voltages("brownout_save", start_voltage, cutoff_voltage)
     bw = (write_bandwidth if write_bandwidth is not None else mcu.nvm.write_bandwidth).m_as("B/s")
@@ -296,16 +333,27 @@ def brownout_save(state_size, capacitance, start_voltage, cutoff_voltage, mcu=FE
         nvm_capacity = mcu.nvm.capacity
     size = state_size.m
     t = overhead_time.m + size / bw
-    need = p * t
     v1, v2 = start_voltage.m, cutoff_voltage.m
-    swing = efficiency * (v1 * v1 - v2 * v2) / 2.0  # joules per farad
-    have = capacitance.m * swing
+    cap = capacitance.m
     fits = np.asarray(True) if nvm_capacity is None else np.asarray(size <= nvm_capacity.m_as("B"))
-    enough = np.asarray(have >= need)
     with np.errstate(divide="ignore", invalid="ignore"):
-        margin = np.asarray(np.divide(have, need), dtype=float)
-        cmin = np.asarray(np.divide(need, swing), dtype=float)  # no voltage swing: no capacitor is enough
+        if load == "constant_power":
+            need = p * t
+            swing = efficiency * (v1 * v1 - v2 * v2) / 2.0  # joules per farad
+            have = cap * swing
+            holdup = have / p
+            cmin = np.divide(need, swing)  # no voltage swing: no capacitor is enough
+        else:
+            current = p / v1
+            charge = current * t
+            have = cap * (v1 * v1 - v2 * v2) / 2.0
+            # energy given up while delivering the charge from V1 (all of it if it would cross 0 V)
+            need = np.where(charge < cap * v1, charge * (v1 - charge / (2.0 * cap)), cap * v1 * v1 / 2.0)
+            holdup = cap * (v1 - v2) / current
+            cmin = np.divide(charge, v1 - v2)
+        margin = np.asarray(np.divide(holdup, t), dtype=float)
+    enough = np.asarray(holdup >= t)
     limiting = np.where(~fits, "nvm capacity", np.where(enough, "none", "energy"))
-    fields = broadcast(quantity(t + 0.0 * have, "s"), quantity(need + 0.0 * have, "J"), quantity(have + 0.0 * need, "J"),
-                       quantity(have / p + 0.0 * need, "s"), margin, enough & fits, quantity(cmin, "F"), limiting)
-    return BrownoutSave(*fields)
+    return BrownoutSave.build(save_time=t + 0.0 * have, energy_required=need + 0.0 * have,
+                              energy_available=have + 0.0 * need, holdup_time=holdup + 0.0 * need, margin=margin,
+                              feasible=enough & fits, min_capacitance=cmin, limiting=limiting)

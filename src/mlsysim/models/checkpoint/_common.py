@@ -28,3 +28,12 @@ def _plain(x: Any) -> Any:
     return scalar_or_array(np.asarray(x, dtype=float))
 
 
+
+
+def _exceeds(value: float, limit: float) -> str:
+    """``value`` printed with enough digits to differ from ``limit`` (never "1 exceeds 1")."""
+    for digits in (4, 6, 9, 12, 17):
+        text = f"{value:.{digits}g}"
+        if float(text) != limit:
+            return text
+    return repr(float(value))

@@ -8,9 +8,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..._arrays import broadcast
 from ..._export import exporter
-from ..._records import Record
+from ..._records import Record, unit_field
 from ..._validate import (
     Bandwidth,
     Count,
@@ -20,7 +19,6 @@ from ..._validate import (
     Time,
     validated,
 )
-from ...units import quantity
 from ._common import _plain
 
 __all__: list[str] = []
@@ -78,38 +76,57 @@ def sdc_probability(rate, duration, devices=1):
 @export
 @attrs.frozen
 class SdcDetection(Record):
-    """Cost of detecting silent data corruption: checksums/hashes vs dual modular redundancy.
+    """Cost and coverage of two SDC checks that catch different faults: a hash and re-execution.
 
     Attributes
     ----------
+    hash_detects : str
+        What hashing catches: corruption of the hashed bytes at rest or in
+        transit, after the hash is taken (a ``k``-bit hash misses ``2^-k``).
+    dmr_detects : str
+        What running the step twice (dual modular redundancy) catches:
+        transient faults in compute or memory that make the two runs differ.
     dmr_overhead : Quantity [time]
         Extra time per step for running the computation a second time.
     hash_overhead : Quantity [time]
         Extra time per step for hashing the checked bytes.
     ratio : float or array
-        ``dmr_overhead / hash_overhead``: how many times cheaper hashing is.
+        ``dmr_overhead / hash_overhead``: a cost ratio only; the checks are
+        not substitutes (see ``hash_detects`` and ``dmr_detects``).
     order_of_magnitude_cheaper : bool or array
-        ``ratio >= 10``.
+        ``ratio >= 10`` (the hash costs a tenth of re-execution or less).
     cheaper : str or array
-        ``"hash"`` or ``"dmr"``.
+        ``"hash"`` or ``"dmr"``: which check costs less (not which to use).
     hash_meets_deadline, dmr_meets_deadline : bool or array
         Whether ``compute + overhead`` fits the deadline (True when no deadline is given).
+    combined_overhead : Quantity [time]
+        Both checks, for both kinds of fault: ``dmr_overhead + hash_overhead``.
+    combined_meets_deadline : bool or array
+        Whether ``compute + combined_overhead`` fits the deadline.
     """
 
-    dmr_overhead: Any
-    hash_overhead: Any
+    dmr_overhead: Any = unit_field("s")
+    hash_overhead: Any = unit_field("s")
     ratio: Any
     order_of_magnitude_cheaper: Any
     cheaper: Any
     hash_meets_deadline: Any
     dmr_meets_deadline: Any
+    hash_detects: Any
+    dmr_detects: Any
+    combined_overhead: Any = unit_field("s")
+    combined_meets_deadline: Any
+
+
+_HASH_DETECTS = "bytes corrupted after hashing (not compute faults before it)"
+_DMR_DETECTS = "transient faults that make two runs differ (not deterministic defects)"
 
 
 @export
 @validated(compute_time=Time(positive=True), checked_bytes=Size(), hash_bandwidth=Bandwidth(positive=True),
            deadline=Optional(Time(positive=True)))
 def sdc_detection(compute_time, checked_bytes, hash_bandwidth, deadline=None):
-    r"""Compare detecting SDC by hashing data with running the computation twice (DMR).
+    r"""Cost and coverage of detecting SDC by hashing data and by running the computation twice (DMR).
 
     .. math::
 
@@ -132,6 +149,7 @@ def sdc_detection(compute_time, checked_bytes, hash_bandwidth, deadline=None):
     Returns
     -------
     SdcDetection
+        The cost of each check, what each detects, and the cost of both.
 
     Raises
     ------
@@ -139,44 +157,53 @@ def sdc_detection(compute_time, checked_bytes, hash_bandwidth, deadline=None):
 
     Notes
     -----
-    DMR run serially on the same device doubles the step (or, run in
-    parallel, the hardware); comparing the two outputs catches transient
-    faults in compute and memory alike, but not a deterministic defect that
-    corrupts both runs the same way.  A checksum or activation hash costs one
-    pass over the bytes it covers and detects any corruption of those bytes
-    at rest or in transit (a ``k``-bit hash misses with probability
-    ``2^-k``), but not an arithmetic fault inside a kernel before the hash is
-    taken.  Hashing wins by the arithmetic intensity of the step: a step that
-    does many FLOPs per byte it touches is expensive to repeat and cheap to
-    hash.
+    The two checks detect different faults, so they are not alternatives
+    and the record never recommends one for the other.  A checksum or
+    activation hash costs one pass over the bytes it covers and detects any
+    corruption of those bytes at rest or in transit after it is taken (a
+    ``k``-bit hash misses with probability ``2^-k``), but not an arithmetic
+    fault inside a kernel before the hash is taken: the wrong result is
+    hashed as if it were right.  DMR, run serially on the same device,
+    doubles the step (or, run in parallel, the hardware); comparing the two
+    outputs catches transient faults in compute and memory alike, but not a
+    deterministic defect that corrupts both runs the same way.  The cost
+    ratio says how much cheaper the hash's coverage is: a step that does many
+    FLOPs per byte it touches is expensive to repeat and cheap to hash.
+    ``combined_overhead`` prices running both.
 
     References
     ----------
     .. [1] S. Mukherjee, *Architecture Design for Soft Errors*, Morgan
        Kaufmann, 2008 (DMR and detection by redundancy).
-    .. [2] Machine Learning Systems textbook, Vol. 2 lab 07 "Fault Tolerance"
+    .. [2] Machine Learning Systems, Vol. 2, Lab 07: Fault Tolerance
        (the SDC detective: activation hash vs running the model twice).
 
     Examples
     --------
     An 8 ms perception step whose 25 MB of weights are hashed at 200 GB/s
-    (0.125 ms): hashing is 64 times cheaper, and DMR breaks a 10 ms loop:
+    (0.125 ms): the hash costs 64 times less than re-execution, and
+    re-execution (which catches what the hash cannot) breaks a 10 ms loop:
 
     >>> r = sdc_detection("8 ms", "25 MB", "200 GB/s", deadline="10 ms")
     >>> r.ratio, r.hash_meets_deadline, r.dmr_meets_deadline
     (64.0, True, False)
+    >>> r.hash_detects
+    'bytes corrupted after hashing (not compute faults before it)'
+    >>> r.dmr_detects
+    'transient faults that make two runs differ (not deterministic defects)'
     """
     dmr = compute_time.m
     hashing = checked_bytes.m / hash_bandwidth.m
     with np.errstate(divide="ignore", over="ignore"):  # nothing to hash: infinitely cheaper
         ratio = np.asarray(np.divide(dmr, hashing) + 0.0 * hashing, dtype=float)
     if deadline is None:
-        hash_ok = dmr_ok = np.asarray(True)
+        hash_ok = dmr_ok = both_ok = np.asarray(True)
     else:
         hash_ok = np.asarray(dmr + hashing <= deadline.m)
         dmr_ok = np.asarray(2.0 * dmr + 0.0 * hashing <= deadline.m)
-    fields = broadcast(quantity(dmr + 0.0 * hashing, "s"), quantity(hashing + 0.0 * dmr, "s"), ratio, ratio >= 10.0,
-                       np.where(ratio > 1.0, "hash", "dmr"), hash_ok, dmr_ok)
-    return SdcDetection(*fields)
-
-
+        both_ok = np.asarray(2.0 * dmr + hashing <= deadline.m)
+    return SdcDetection.build(dmr_overhead=dmr + 0.0 * hashing, hash_overhead=hashing + 0.0 * dmr, ratio=ratio,
+                              order_of_magnitude_cheaper=ratio >= 10.0, cheaper=np.where(ratio > 1.0, "hash", "dmr"),
+                              hash_meets_deadline=hash_ok, dmr_meets_deadline=dmr_ok, hash_detects=_HASH_DETECTS,
+                              dmr_detects=_DMR_DETECTS, combined_overhead=dmr + hashing,
+                              combined_meets_deadline=both_ok)

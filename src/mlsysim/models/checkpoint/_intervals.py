@@ -14,7 +14,7 @@ from ..._validate import (
     validated,
 )
 from ...errors import RegimeWarning
-from ._common import DALY_REGIME_LIMIT, YOUNG_REGIME_LIMIT, _s
+from ._common import DALY_REGIME_LIMIT, YOUNG_REGIME_LIMIT, _exceeds, _s
 
 __all__: list[str] = []
 export = exporter(__all__)
@@ -80,7 +80,8 @@ def young_interval(write_time, mtbf):
     # full-array pass; only when they cannot is the ratio computed point by point.
     if np.max(w) > limit * np.min(m) and np.any(w > limit * m):
         warnings.warn(
-            f"young_interval(): write_time/mtbf = {np.max(w / m):.4g} exceeds {YOUNG_REGIME_LIMIT}; Young's "
+            f"young_interval(): write_time/mtbf = {_exceeds(np.max(w / m), YOUNG_REGIME_LIMIT)} exceeds "
+            f"{YOUNG_REGIME_LIMIT}; Young's "
             "first-order interval is more than 15% off the exact optimum there (use optimal_interval)",
             RegimeWarning, stacklevel=2)
     out = np.multiply(w, m)
@@ -151,7 +152,8 @@ def daly_interval(write_time, mtbf):
     d = write_time.m / mtbf.m
     if np.any(d > DALY_REGIME_LIMIT * (1 + 1e-12)):  # rounding noise at the limit does not warn
         warnings.warn(
-            f"daly_interval(): write_time/mtbf = {np.max(d):.3g} exceeds {DALY_REGIME_LIMIT}; Daly's "
+            f"daly_interval(): write_time/mtbf = {_exceeds(np.max(d), DALY_REGIME_LIMIT)} exceeds "
+            f"{DALY_REGIME_LIMIT}; Daly's "
             "estimate is more than 2% off the exact optimum there and becomes the cap M at 2M "
             "(use optimal_interval)", RegimeWarning, stacklevel=2)
     h = np.sqrt(0.5 * d)  # sqrt(delta / 2M)
@@ -216,7 +218,7 @@ def _optimal_fraction(d: Any) -> np.ndarray:
 @export
 @validated(write_time=Time(positive=True), mtbf=Time(positive=True), restart_time=Time())
 def optimal_interval(write_time, mtbf, restart_time="0 s"):
-    r"""The exact optimal checkpoint interval: the minimiser of :func:`expected_runtime`.
+    r"""The exact optimal checkpoint interval of the smooth (long-job) runtime.
 
     .. math::
 
@@ -243,8 +245,14 @@ def optimal_interval(write_time, mtbf, restart_time="0 s"):
 
     Notes
     -----
-    The expected runtime is ``W/tau * M e^{R/M} (e^{(tau+delta)/M} - 1)``
-    (:func:`expected_runtime`); setting the derivative of
+    This minimises the smooth form of the expected runtime,
+    ``W/tau * M e^{R/M} (e^{(tau+delta)/M} - 1)``
+    (:func:`expected_runtime` with ``segments="smooth"``), which is exact
+    when ``tau`` divides ``W`` and is the long-job limit otherwise: the
+    expected time per unit of work, whatever the job's length.  A finite job
+    cannot in general use ``tau*`` exactly (``W/tau*`` is not whole); its
+    exact optimum is ``n`` equal segments of ``W/n`` with ``n`` the floor or
+    ceiling of ``W/tau*`` (:func:`optimal_segments`).  Setting the derivative of
     ``expm1((tau+delta)/M)/tau`` to zero gives ``(1 - tau/M) e^{tau/M} =
     e^{-delta/M}``, whose root in (0, M) is the formula above (``W0``: the
     principal branch of Lambert's W).  ``R`` only scales the runtime by
