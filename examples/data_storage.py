@@ -33,7 +33,8 @@ NVME, OST, MDS, HDR200 = hw.NVME_GEN4, hw.LUSTRE_OST, hw.LUSTRE_MDS, hw.IB_HDR20
 # ---------------------------------------------------------------------------
 # Part 1: the access-pattern audit
 # ---------------------------------------------------------------------------
-# device_throughput = min(sequential bandwidth, IOPS x block, QD x block / latency).
+# device_throughput: each read pays its access latency plus its transfer; Little's law, then the
+# IOPS and bandwidth ceilings (see docs/devices-measured.md for the measured check).
 print(f"Part 1: sequential vs random reads on one {NVME.name}")
 IO = sc.IO_BOTTLENECK
 for block, qd in [*((IO.block_size, q) for q in IO.queue_depths), (IO.stream_block, 1)]:

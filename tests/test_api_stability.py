@@ -27,6 +27,8 @@ SIGNATURES = [
                                  ("training_time", POS, REQ), ("egress_price", POS, REQ),
                                  ("compute_cost_in_place", POS, REQ)]),
     ("storage", "device_throughput", [("device", POS, REQ), ("block_size", POS, REQ), ("queue_depth", POS, 1)]),
+    ("storage", "fit_device", [("block_size", POS, REQ), ("queue_depth", POS, REQ), ("throughput", POS, REQ),
+                               ("access", KW, "random"), ("base", KW, None)]),
     ("storage", "input_pipeline", [("accelerators", POS, REQ), ("batch_bytes", POS, REQ), ("compute_time", POS, REQ),
                                    ("storage_bandwidth", POS, REQ), ("access_efficiency", POS, 1.0),
                                    ("network_bandwidth", POS, None), ("overlap", POS, True)]),
@@ -72,6 +74,7 @@ RECORDS = [
     ("storage", "InputPipeline", ["demand", "supply", "per_accelerator_bandwidth", "io_time", "compute_time",
                                   "stall_time", "utilization", "bottleneck"]),
     ("storage", "TieredPipeline", ["delivered_bandwidth", "utilization", "bottleneck_tier"]),
+    ("storage", "DeviceFit", ["device", "predicted", "measured", "relative_error"]),
     ("metadata", "MdsSaturation", ["capacity", "utilization", "overloaded", "servers_needed"]),
     ("checkpoint", "WasteBreakdown", ["useful", "checkpointing", "rework", "restart", "total", "waste_fraction"]),
 ]

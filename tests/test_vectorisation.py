@@ -169,6 +169,8 @@ def public_functions():
 # Functions whose broadcasting rule differs from plain element-wise broadcasting, and why.
 REDUCING = {
     "checkpoint.series_mtbf": "sums failure rates over the last axis of component_mtbf (the components)",
+    "storage.fit_device": "fits one device to all the points it is given (covered in test_storage_devices.py)",
+    "storage.read_fio_json": "reads a file, not a model (one element per fio job)",
 }
 
 

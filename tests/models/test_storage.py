@@ -63,9 +63,17 @@ def test_data_gravity_seed_figures():
         (NVME_GEN4, "4 KiB", 1, 4096 / 85e-6),        # Little: 4,096 B / 85 us = 48.19 MB/s
         (NVME_GEN4, "4 KiB", 32, 32 * 4096 / 85e-6),  # Little: 1.542 GB/s (below 4.096 GB/s IOPS ceiling)
         (NVME_GEN4, "4 KiB", 256, 1e6 * 4096),        # IOPS ceiling: 1e6 x 4,096 B = 4.096 GB/s
-        (NVME_GEN4, "1 MiB", 1, 7e9),                 # sequential ceiling 7,000 MB/s
+        # 1 MiB pays access + transfer: access A = 85 us - 4,096 B / 7e9 B/s = 84.4149 us, transfer
+        # 1,048,576 / 7e9 = 149.7966 us; 1,048,576 B / 234.2114 us = 4.477 GB/s (was 7.0, the ceiling)
+        (NVME_GEN4, "1 MiB", 1, 1_048_576 / (85e-6 - 4096 / 7e9 + 1_048_576 / 7e9)),
+        (NVME_GEN4, "1 MiB", 2, 7e9),                 # 2 x 4.477 GB/s > sequential ceiling 7,000 MB/s
         (HDD, "4 KiB", 1, 4096 / 12.36e-3),           # QD1: 4,096 B / (8.2 ms seek + 4.16 ms) = 331.4 kB/s < IOPS 622.6 kB/s
         (HDD, "4 KiB", 16, 152 * 4096),               # QD16: 16 x 331.4 kB/s > IOPS 152 x 4,096 = 622.6 kB/s
+        # 1 MiB, deep queue: one actuator, positioning 1/152 s - 4,096 B / 270e6 B/s = 6.5638 ms, then
+        # transfer 1,048,576 / 270e6 = 3.8836 ms: 1,048,576 B / 10.4474 ms = 100.37 MB/s (was 159.4)
+        (HDD, "1 MiB", 32, 1_048_576 / (1 / 152 - 4096 / 270e6 + 1_048_576 / 270e6)),
+        # QD1: seek + rotation 12.36 ms - 15.2 us, plus 3.8836 ms: 1,048,576 B / 16.2285 ms = 64.61 MB/s
+        (HDD, "1 MiB", 1, 1_048_576 / (12.36e-3 - 4096 / 270e6 + 1_048_576 / 270e6)),
         (UFS_31, "4 KiB", 1, 4096 / 100e-6),          # 40.96 MB/s
     ],
 )
@@ -74,9 +82,9 @@ def test_device_throughput_table(device, block, qd, expected_Bps):
 
 
 def test_device_throughput_sequential_random_gap_and_catalog_name():
-    # 7e9 / 48.19e6 = 145x at queue depth 1 (the lab plan's "100x")
+    # 4.477e9 / 48.19e6 = 92.9x at queue depth 1 (the lab plan's "100x"): 1 MiB / 234.21 us over 4 KiB / 85 us
     gap = S.device_throughput("NVME_GEN4", "1 MiB") / S.device_throughput(NVME_GEN4, "4 KiB")
-    assert float(gap) == pytest.approx(7e9 * 85e-6 / 4096, rel=1e-9)
+    assert float(gap) == pytest.approx(256 * 85e-6 / (85e-6 - 4096 / 7e9 + 1_048_576 / 7e9), rel=1e-9)
 
 
 def test_storage_throughput_lustre():
@@ -258,19 +266,21 @@ def test_fleet_logging():
 
 
 def test_weight_streaming():
-    # UFS 3.1, 1 MiB reads: min(2.1 GB/s, 1e5 x 1 MiB, 1 MiB / 100 us) = 2.1 GB/s; 64 MB / 2.1 GB/s = 30.48 ms
+    # UFS 3.1, 1 MiB reads at QD1 pay access + transfer: 100 us - 4,096 / 2.1e9 s + 1,048,576 / 2.1e9 s
+    # = 597.4 us, so X = 1,048,576 B / 597.4 us = 1.755 GB/s (was the 2.1 GB/s ceiling); 64 MB / X = 36.46 ms
+    x = 1_048_576 / (100e-6 + (1_048_576 - 4096) / 2.1e9)
     s = S.weight_streaming("64 MB", "50 ms")
-    assert s.read_time.to("ms").m == pytest.approx(64 / 2.1)
+    assert s.read_time.to("s").m == pytest.approx(64e6 / x)
     assert not s.frame_skip
-    assert s.max_weight_bytes.to("MB").m == pytest.approx(105)   # 50 ms x 2.1 GB/s
+    assert s.max_weight_bytes.to("B").m == pytest.approx(50e-3 * x)   # 50 ms x 1.755 GB/s = 87.8 MB
     # scattered 4 KiB reads at QD1: 4,096 B / 100 us = 40.96 MB/s -> 1.5625 s: a skip
     s = S.weight_streaming("64 MB", "50 ms", block_size="4 KiB")
     assert s.read_time.to("s").m == pytest.approx(64e6 / 40.96e6)
     assert s.frame_skip
-    # 30 ms compute: overlapped 30.48 ms fits; serial 60.48 ms skips
+    # 30 ms compute: overlapped 36.46 ms fits; serial 66.46 ms skips
     assert not S.weight_streaming("64 MB", "50 ms", compute_time="30 ms").frame_skip
     s = S.weight_streaming("64 MB", "50 ms", compute_time="30 ms", overlap=False)
-    assert s.frame_skip and s.slack.to("ms").m == pytest.approx(50 - 30 - 64 / 2.1)
+    assert s.frame_skip and s.slack.to("s").m == pytest.approx(50e-3 - 30e-3 - 64e6 / x)
 
 
 def test_audio_buffer():
@@ -464,6 +474,10 @@ GOOD = {
     S.weight_streaming: dict(weight_bytes="64 MB", frame_budget="50 ms", device=UFS_31, block_size="1 MiB",
                              queue_depth=1, overlap=True),
     S.audio_buffer: dict(buffer_size="64 KiB", sample_rate="16 kHz", channels=1, read_latency="10 us"),
+    S.fit_device: dict(block_size="4 KiB", queue_depth=np.array([1.0, 4.0, 16.0]),
+                       throughput=Q_(np.array([60.0, 150.0, 250.0]), "MB/s"), model="queue"),
+    S.read_fio_json: dict(path_or_text=str(__import__("importlib.resources").resources.files("mlsysim")
+                                           / "data" / "fio" / "sweep.json")),
     S.workload_demand: dict(workload="unet3d_h100", accelerators=8),
     S.supported_accelerators: dict(workload="unet3d_h100", storage_bandwidth="20 GB/s", client_bandwidth="4 GB/s",
                                    clients=2, min_utilization=0.9),
@@ -536,6 +550,12 @@ BAD = [
     (S.audio_buffer, "channels", 0, DomainError),
     (S.audio_buffer, "buffer_size", 65536, UnitError),
     (S.audio_buffer, "read_latency", "-1 ms", DomainError),
+    (S.fit_device, "throughput", Q_(np.array([60.0, -1.0, 250.0]), "MB/s"), DomainError),
+    (S.fit_device, "block_size", 4096, UnitError),
+    (S.fit_device, "model", "smooth", DomainError),
+    (S.fit_device, "base", LUSTRE_OST, UnitError),
+    (S.read_fio_json, "path_or_text", 42, UnitError),
+    (S.read_fio_json, "path_or_text", "/no/such/fio.json", DomainError),
     (S.workload_demand, "workload", "unet3d_v100", DomainError),          # not in the catalog
     (S.workload_demand, "workload", 3.0, UnitError),
     (S.workload_demand, "accelerators", 1.5, DomainError),
@@ -580,13 +600,15 @@ def test_records_print_as_tables():
 
 
 def test_sequential_access_reaches_the_rated_stream_rate():
-    # A disk's random IOPS (152, seek-bound) caps scattered 1 MiB reads at 152 x 1,048,576 B = 159.4 MB/s;
-    # a sequential stream of the same blocks reads at the rated 270 MB/s whatever the queue depth.
+    # A disk positions (6.564 ms with a deep queue) then transfers (3.884 ms) every scattered 1 MiB read:
+    # 1,048,576 B / 10.447 ms = 100.4 MB/s; a sequential stream skips the positioning: the rated 270 MB/s.
     random = S.device_throughput(HDD, "1 MiB", 32)
-    assert random.to("B/s").m == pytest.approx(152 * 1_048_576)
+    assert random.to("B/s").m == pytest.approx(1_048_576 / (1 / 152 + (1_048_576 - 4096) / 270e6))
     seq = S.device_throughput(HDD, "1 MiB", Q_(np.array([1.0, 32.0]), ""), access="sequential")
     np.testing.assert_allclose(seq.to("MB/s").m, [270.0, 270.0])
-    assert S.device_throughput(NVME_GEN4, "4 KiB", access="sequential").to("MB/s").m == 7000
+    # flash has no positioning: a sequential 4 KiB read at QD1 costs what a random one does,
+    # 4,096 B / 85 us = 48.19 MB/s (it was the 7,000 MB/s ceiling, 14x the IOPS ceiling at 512 B)
+    assert S.device_throughput(NVME_GEN4, "4 KiB", access="sequential").to("B/s").m == pytest.approx(4096 / 85e-6)
 
 
 def test_access_must_be_random_or_sequential():

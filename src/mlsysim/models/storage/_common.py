@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -106,9 +106,138 @@ def _device_numbers(device: StorageDevice) -> tuple[float, float, float]:
     return numbers
 
 
-def _access_bound(sequential: Any, iops: Any, block: Any, outstanding: Any, latency: Any) -> Any:
-    """The least of the three ceilings on read throughput (B/s magnitudes)."""
-    return np.minimum(np.minimum(sequential, iops * block), outstanding * block / latency)
+class _Physics(NamedTuple):
+    """Service physics of one device (SI magnitudes), derived from its catalog numbers.
+
+    ``access`` is the access latency of one request (the QD1 latency less the
+    transfer of the rated block), ``channels`` the requests a flash device
+    serves in parallel (dies and planes: ``IOPS x access``), ``floor`` the
+    shortest positioning time a serial device reaches (a disk reordering a deep
+    queue: ``1/IOPS`` less the rated block's transfer).  ``serial``: one
+    request at a time, access then transfer (a disk, or flash whose IOPS do
+    not exceed one access at a time); ``disk``: rotating, so a sequential
+    stream skips the positioning.
+    """
+
+    bandwidth: Any
+    access: Any
+    channels: Any
+    floor: Any
+    serial: bool
+    disk: bool
+
+
+def _is_disk(device: StorageDevice) -> bool:
+    """A rotating disk (one actuator, positioning per random request)."""
+    kind = device.kind.upper()
+    return "HDD" in kind or "HARD DISK" in kind
+
+
+def _physics_from_numbers(bandwidth: float, iops: float, latency: float, rated_block: float,
+                          disk: bool) -> _Physics:
+    """Service physics from (sequential B/s, random IOPS, QD1 latency s, IOPS block B)."""
+    transfer = rated_block / bandwidth
+    access = latency - transfer if latency > transfer else latency
+    channels = iops * access
+    if disk or channels <= 1.0:
+        floor = min(max(1.0 / iops - transfer, 0.0), access)
+        return _Physics(bandwidth, access, 1.0, floor, True, disk)
+    return _Physics(bandwidth, access, channels, access, False, False)
+
+
+_DEVICE_PHYSICS: dict[int, tuple[Any, _Physics]] = {}
+
+
+def _device_physics(device: StorageDevice) -> _Physics:
+    """:class:`_Physics` of a catalog device, cached per spec."""
+    entry = _DEVICE_PHYSICS.get(id(device))
+    if entry is not None and entry[0] is device:
+        return entry[1]
+    seq, iops, latency = _device_numbers(device)
+    phys = _physics_from_numbers(seq, iops, latency, float(device.iops_block_size.m_as(_B)), _is_disk(device))
+    if len(_DEVICE_PHYSICS) < 256:
+        _DEVICE_PHYSICS[id(device)] = (device, phys)
+    return phys
+
+
+def _bound_throughput(p: _Physics, block: Any, outstanding: Any, extra_latency: Any = 0.0) -> Any:
+    """Random-read bound (B/s): Little's law on the QD1 time, and the device's ceiling for ``block``."""
+    transfer = block / p.bandwidth
+    little = outstanding * block / (p.access + transfer + extra_latency)
+    if p.serial:
+        ceiling = block / (p.floor + transfer)
+    else:
+        ceiling = np.minimum(p.channels * block / p.access, p.bandwidth)
+    return np.minimum(little, ceiling)
+
+
+#: Populations above this are extrapolated (see :func:`_mva_throughput`).
+_MVA_CAP = 4096
+
+
+def _mva_throughput(access: Any, channels: Any, transfer: Any, population: Any) -> Any:
+    """Requests/s of a closed network: ``channels`` symmetric queues (demand ``access/channels``
+    each, a request visits one at random) in series with one transfer queue (demand ``transfer``),
+    ``population`` requests circulating with no think time; exact mean-value analysis over
+    1..ceil(population), linear between whole populations (zero at zero).  Above ``_MVA_CAP``
+    the throughput approaches its bound as ``X_b - (X_b - X(cap)) cap / N``, the form of the
+    exact channels-only result ``X_b N / (N + c - 1)``.
+    """
+    access, channels, transfer = (np.asarray(v, dtype=float) for v in (access, channels, transfer))
+    population = np.asarray(population, dtype=float)
+    nmax = int(min(max(np.ceil(np.max(population)), 1.0), _MVA_CAP))
+    scalar = access.size == 1 and channels.size == 1 and transfer.size == 1
+    if not scalar:  # every element carries its own parameters: run the recursion on the broadcast shape
+        access, channels, transfer, population = np.broadcast_arrays(access, channels, transfer, population)
+    q = np.minimum(population, nmax)
+    low = np.floor(q)
+    frac = q - low
+    queue_die = np.zeros(access.shape)
+    queue_link = np.zeros(access.shape)
+    if scalar:
+        table = np.zeros(nmax + 1)
+    else:
+        x_low = np.zeros(q.shape)
+        x_high = np.zeros(q.shape)
+    x = 0.0
+    for n in range(1, nmax + 1):
+        r_die = access * (1.0 + queue_die)
+        r_link = transfer * (1.0 + queue_link)
+        x = n / (r_die + r_link)
+        queue_die = x * r_die / channels
+        queue_link = x * r_link
+        if scalar:
+            table[n] = x.item() if isinstance(x, np.ndarray) else x
+        else:
+            x_low = np.where(low == n, x, x_low)
+            x_high = np.where(low + 1 == n, x, x_high)
+    if scalar:
+        x_low = table[low.astype(int)]
+        x_high = table[np.minimum(low + 1, nmax).astype(int)]
+    out = x_low + frac * (x_high - x_low)
+    bound = 1.0 / np.maximum(access / channels, transfer)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tail = bound - (bound - out) * nmax / population
+    return np.where(population > nmax, tail, out)
+
+
+def _queue_throughput(p: _Physics, block: Any, outstanding: Any) -> Any:
+    """Random-read throughput (B/s) with queueing inside the device (the smooth knee)."""
+    transfer = block / p.bandwidth
+    if p.serial:
+        q = np.maximum(outstanding, 1.0)
+        positioning = p.floor + (p.access - p.floor) / q
+        return np.minimum(outstanding, 1.0) * block / (positioning + transfer)
+    return block * _mva_throughput(p.access, p.channels, transfer, outstanding)
+
+
+def _read_throughput(p: _Physics, block: Any, outstanding: Any, access: str, model: str) -> Any:
+    """Read throughput (B/s) of a device for an access pattern and a model (magnitudes)."""
+    if access == "sequential" and p.disk:  # no positioning: the head streams
+        return np.minimum(outstanding, 1.0) * p.bandwidth + 0.0 * block
+    if model == "queue":
+        return _queue_throughput(p, block, outstanding)
+    return _bound_throughput(p, block, outstanding)
 
 
 def _step(overlap: Any, first: Any, second: Any) -> Any:
