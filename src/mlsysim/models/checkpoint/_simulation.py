@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import attrs
@@ -11,7 +10,7 @@ import numpy as np
 from ..._export import exporter
 from ..._records import Record, unit_field
 from ..._validate import Choice, Count, Time, check, validated
-from ...errors import DomainError, RegimeWarning, UnitError
+from ...errors import DomainError, UnitError, warn_regime
 from ...units import ureg
 from ._intervals import optimal_interval
 from ._laws import _Law
@@ -158,19 +157,27 @@ def _simulate(work, interval, delta, restart, source, trials, seq, max_failures,
     w, tau, d, r = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (work, interval, delta, restart)))
     shape = w.shape
     w, tau, d, r = (v.ravel() for v in (w, tau, d, r))
+    # A point whose failure-free runtime spans far more than max_failures mean gaps cannot
+    # finish within max_failures failures: it is infinite without simulating (else an absurd
+    # input, say a 1e300 h job, would loop max_failures times before saying so).
+    with np.errstate(over="ignore", invalid="ignore"):
+        hopeless = ~((w + _checkpointing(w, tau, d)) / _mean_s(source) <= 50.0 * max_failures)
+    if hopeless.any():
+        w, tau, d, r = (np.where(hopeless, 1.0, v) for v in (w, tau, d, r))
     step = max(1, _BLOCK // trials)
     outs, unfinished = [], 0
     for i in range(0, max(w.size, 1), step):
         block = slice(i, i + step)
         rework, restarting, failures, finished, ckpt = _run(w[block], tau[block], d[block], r[block], source,
                                                             trials, seq, max_failures, stationary)
+        finished = finished & ~hopeless[block][:, None]
         total = np.where(finished, (w[block] + ckpt)[:, None] + rework + restarting, np.inf)
         unfinished += int((~finished).sum())
         outs.append(summary(total, rework, restarting, failures) if summary else (total,))
     if unfinished:
-        warnings.warn(f"{where}: {unfinished} trial(s) still running after max_failures failures; "
+        warn_regime(f"{where}: {unfinished} trial(s) still running after max_failures failures; "
                       "their runtime counts as infinite (segments far longer than the time between failures "
-                      "practically never complete)", RegimeWarning, stacklevel=3)
+                      "practically never complete)")
     return shape, [np.concatenate(x) for x in zip(*outs)]
 
 
@@ -185,7 +192,7 @@ def _summary(total, rework, restarting, failures) -> tuple:
     """Per-point statistics of one block's per-trial arrays."""
     with np.errstate(invalid="ignore"):
         std = total.std(axis=-1, ddof=1)
-        p95 = np.percentile(total, 95, axis=-1)
+        p95 = np.percentile(total, 95, axis=-1, method="inverted_cdf")  # no interpolation: inf stays inf
     return (*_mean_se(total), *_mean_se(rework), *_mean_se(restarting), *_mean_se(failures), std, p95)
 
 
@@ -250,7 +257,8 @@ class SimulatedRuntime(Record):
 
 @export
 @validated(work=Time(positive=True), interval=Time(positive=True), write_time=Time(), restart_time=Time(),
-           trials=Count(minimum=2), max_failures=Count(), start=Choice("renewal", "stationary"))
+           trials=Count(minimum=2, maximum=1e8), max_failures=Count(maximum=1e9),
+           start=Choice("renewal", "stationary"))
 def simulate_runtime(work, interval, write_time, failures, restart_time="0 s", *, trials=10000, seed=None,
                      max_failures=100_000, start="renewal"):
     r"""Monte Carlo of a checkpointed job under a failure law or an observed failure log.
@@ -436,7 +444,8 @@ def _scalar(q: Any, name: str) -> None:
 
 @export
 @validated(work=Time(positive=True), write_time=Time(positive=True), restart_time=Time(),
-           trials=Count(minimum=2), candidates=Count(minimum=5), start=Choice("renewal", "stationary"))
+           trials=Count(minimum=2, maximum=1e8), candidates=Count(minimum=5, maximum=1000),
+           start=Choice("renewal", "stationary"))
 def simulated_optimal_interval(work, write_time, failures, restart_time="0 s", *, trials=2000, seed=None,
                                bounds=None, candidates=25, start="renewal"):
     r"""The checkpoint interval that minimises the simulated mean runtime under any failure law.

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import attrs
@@ -21,6 +20,7 @@ from ..._validate import (
     Time,
     validated,
 )
+from ...errors import warn_regime
 from ...hardware import UFS_31, StorageDevice
 from ._common import (
     _device_physics,
@@ -37,7 +37,7 @@ export = exporter(__all__)
 
 def _renamed(old: str, new: str) -> None:
     """Warn that a record field was renamed (the old name works until 0.3)."""
-    warnings.warn(f"{old} is deprecated and will be removed in 0.3; use {new}", DeprecationWarning, stacklevel=3)
+    warn_regime(f"{old} is deprecated and will be removed in 0.3; use {new}", DeprecationWarning)
 
 @export
 @attrs.frozen
