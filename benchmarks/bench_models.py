@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import statistics
-import warnings
 import subprocess
 import sys
 import timeit
+import warnings
 
 import numpy as np
 

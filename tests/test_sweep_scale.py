@@ -7,10 +7,6 @@ import mlsysim
 from mlsysim import Q_, DomainError
 from mlsysim.models import checkpoint, storage
 
-
-import dask  # noqa: E402
-import xarray as xr  # noqa: E402
-
 WRITE = Q_(np.linspace(10, 600, 37), "s")
 MTBF = Q_(np.linspace(2, 24, 23), "h")  # write_time/mtbf <= 600 s / 2 h, inside Young's regime
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 
 from mlsysim import ureg
-from mlsysim.hardware import Accelerator, H100, Spec
+from mlsysim.hardware import H100, Accelerator, Spec
 from mlsysim.testing import catalog_specs, magnitudes, quantities, spec_variants
 
 

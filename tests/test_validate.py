@@ -6,7 +6,7 @@ import numpy as np
 import pint
 import pytest
 
-from mlsysim import DomainError, Q_, UnitError, ureg
+from mlsysim import Q_, DomainError, UnitError, ureg
 from mlsysim._validate import (
     Bandwidth,
     Choice,

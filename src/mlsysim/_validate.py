@@ -285,7 +285,7 @@ def _as_magnitude(value: Any) -> Any:
     raise TypeError
 
 
-class _Refused(Exception):
+class _Refused(Exception):  # noqa: N818 - private control flow, never seen by users
     """An input of the right look that cannot be used; ``args[0]`` says why."""
 
 

@@ -17,13 +17,18 @@ class MlsysimError(Exception):
 
 
 class UnitError(MlsysimError, TypeError):
-    """An argument has the wrong kind: wrong dimension, a bare number where a
-    quantity with units is required, an unparseable unit, ``None`` or a bool."""
+    """An argument has the wrong kind.
+
+    A wrong dimension, a bare number where a quantity with units is required,
+    an unparseable unit, ``None`` or a bool.
+    """
 
 
 class DomainError(MlsysimError, ValueError):
-    """An argument has the right kind but a value outside the model's domain:
-    NaN, infinity, a negative size, a zero rate, a fraction above one."""
+    """An argument has the right kind but a value outside the model's domain.
+
+    NaN, infinity, a negative size, a zero rate, a fraction above one.
+    """
 
 
 class RegimeWarning(UserWarning):

@@ -115,7 +115,7 @@ def format_unit(units: Any) -> str:
 
 
 def _unit_text(units: Any) -> str:
-    """pint's short unit symbol with the cryptic ones spelled out ('a' -> 'year', 'd' -> 'day')."""
+    """Pint's short unit symbol with the cryptic ones spelled out ('a' -> 'year', 'd' -> 'day')."""
     text = format_unit(units)
     for pattern, word in _UNIT_WORDS:
         text = pattern.sub(word, text)

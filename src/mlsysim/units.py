@@ -74,7 +74,7 @@ _EXTRA_DEFINITIONS = [
 
 
 def _definitions() -> list[str]:
-    """pint's default definitions with ``bit`` given an information dimension."""
+    """Pint's default definitions with ``bit`` given an information dimension."""
     pkg = resources.files("pint")
     text = (pkg / "default_en.txt").read_text(encoding="utf-8")
     constants = (pkg / "constants_en.txt").read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ import attrs
 import numpy as np
 import pytest
 
-from mlsysim import DomainError, Q_, UnitError, hardware
+from mlsysim import Q_, DomainError, UnitError, hardware
 from mlsysim.hardware import (
     A100,
     CATALOG,

@@ -5,12 +5,13 @@ import warnings
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from mlsysim import DomainError, Q_, RegimeWarning, UnitError, hardware
+from _helpers import check_row, rows
+from mlsysim import Q_, DomainError, RegimeWarning, UnitError, hardware
 from mlsysim.models import checkpoint as ck
 from mlsysim.testing import magnitudes, quantities
-from _helpers import check_row, rows
 
 H = 3600.0
 

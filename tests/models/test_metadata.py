@@ -1,17 +1,19 @@
 """mlsysim.models.metadata: seed figures, Erlang C against exact references, properties, bad input."""
 
-from decimal import Decimal, localcontext
-from fractions import Fraction
 import math
 import warnings
+from decimal import Decimal, localcontext
+from fractions import Fraction
 
 import attrs
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from mlsysim import DomainError, Q_, UnitError, hardware
+from _helpers import check_row, rows, vary
+from mlsysim import Q_, DomainError, UnitError, hardware
 from mlsysim.models import metadata as md
 from mlsysim.models.metadata import (
     erlang_c,
@@ -26,7 +28,6 @@ from mlsysim.models.metadata import (
     scaling_wall,
 )
 from mlsysim.testing import magnitudes, quantities
-from _helpers import check_row, rows, vary
 
 # Seed scenario (Vol. 2 lab 04, Act II)
 GPUS, WORKERS = 4096, 8

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlsysim import DomainError, Q_, RegimeWarning, UnitError
+from _helpers import check_row, rows
+from mlsysim import Q_, DomainError, RegimeWarning, UnitError
 from mlsysim.models import ops
 from mlsysim.testing import magnitudes
-from _helpers import check_row, rows
 
 COSTS = dict(alert_cost="5000 USD/year", deploy_cost="2000 USD/year", dependency_cost="1000 USD/year")
 PLATFORM = dict(platform_cost="500000 USD/year", toil_reduction=0.8)

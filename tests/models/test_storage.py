@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlsysim import DomainError, Q_, UnitError
+from _helpers import check_row, rows, vary
+from mlsysim import Q_, DomainError, UnitError
 from mlsysim.hardware import HDD, IB_HDR200, LUSTRE_OST, NVME_GEN4, UFS_31, StorageDevice
 from mlsysim.models import storage as S
 from mlsysim.testing import catalog_specs, magnitudes, quantities
-from _helpers import check_row, rows, vary
 
 # ============================================================ known answers: data gravity (Vol. 1 lab 04)
 

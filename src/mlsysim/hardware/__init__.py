@@ -18,8 +18,8 @@ from .catalog import CATALOG
 from .specs import (
     Accelerator,
     HostMemory,
-    Microcontroller,
     MetadataServer,
+    Microcontroller,
     NetworkLink,
     NonVolatileMemory,
     ObjectStore,

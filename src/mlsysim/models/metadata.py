@@ -46,8 +46,8 @@ import attrs
 import numpy as np
 
 from .. import hardware
-from .._export import exporter
 from .._arrays import broadcast, scalar_or_array
+from .._export import exporter
 from .._records import Record, unit_field
 from .._validate import Bandwidth, Choice, Count, Fraction, Instance, Number, Optional, Rate, validated
 from ..hardware.specs import MetadataServer, ObjectStore

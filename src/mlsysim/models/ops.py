@@ -30,12 +30,11 @@ References
 
 from __future__ import annotations
 
-
 import attrs
 import numpy as np
 
-from .._export import exporter
 from .._arrays import broadcast, scalar_or_array
+from .._export import exporter
 from .._records import Record
 from .._validate import Count, Fraction, MoneyRate, Number, Probability, Rate, Time, validated
 from ..errors import DomainError, warn_regime
@@ -163,7 +162,7 @@ def toil_cost(models, *, alert_cost, deploy_cost, dependency_cost, heterogeneity
 @export
 @attrs.frozen
 class ToilBreakdown(Record):
-    """Manual toil per unit time split by its growth law.
+    r"""Manual toil per unit time split by its growth law.
 
     Attributes
     ----------
@@ -886,7 +885,7 @@ def shadow_plan(confidence, failure_rate, request_rate, traffic_fraction=1.0, *,
 @export
 @attrs.frozen
 class SequentialTest(Record):
-    """Wald's sequential probability ratio test for a failure rate, beside the fixed-size test.
+    r"""Wald's sequential probability ratio test for a failure rate, beside the fixed-size test.
 
     Attributes
     ----------
@@ -964,8 +963,9 @@ def _alarm_ok(k, n, p0, alpha):
 
 
 def _fixed_design(p0, p1, alpha, beta):
-    """Smallest fixed-size test: for each threshold k the size n_k that keeps the
-    miss rate at p1 below beta, and the smallest k whose false-alarm rate at p0
+    """Smallest fixed-size test.
+
+    For each threshold k the size n_k that keeps the miss rate at p1 below beta, and the smallest k whose false-alarm rate at p0
     is at most alpha.
 
     The false-alarm rate falls as k grows, so the answer is the first k that

@@ -51,16 +51,15 @@ the classic interval formulas assume.
 from __future__ import annotations
 
 from ..._export import set_module
-from ._common import DALY_REGIME_LIMIT, YOUNG_REGIME_LIMIT  # noqa: F401 - documented thresholds
-from . import _brownout, _failures, _integrity, _intervals, _placement, _runtime
-from . import _laws, _simulation
+from . import _brownout, _failures, _integrity, _intervals, _laws, _placement, _runtime, _simulation
 from ._brownout import *  # noqa: F401,F403
+from ._common import DALY_REGIME_LIMIT, YOUNG_REGIME_LIMIT  # noqa: F401 - documented thresholds
 from ._failures import *  # noqa: F401,F403
 from ._integrity import *  # noqa: F401,F403
 from ._intervals import *  # noqa: F401,F403
+from ._laws import *  # noqa: F401,F403
 from ._placement import *  # noqa: F401,F403
 from ._runtime import *  # noqa: F401,F403
-from ._laws import *  # noqa: F401,F403
 from ._simulation import *  # noqa: F401,F403
 
 __all__: list[str] = [*_failures.__all__, *_intervals.__all__, *_runtime.__all__, *_placement.__all__, *_integrity.__all__, *_brownout.__all__,

@@ -12,9 +12,9 @@ from ..._arrays import broadcast, scalar_or_array
 from ..._export import exporter
 from ..._records import Record, unit_field
 from ..._validate import (
-    Choice,
     Bandwidth,
     Capacitance,
+    Choice,
     Fraction,
     Instance,
     Optional,

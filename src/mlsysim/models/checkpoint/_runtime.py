@@ -70,7 +70,7 @@ def _segments(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, mtbf: n
     # A job shorter than one interval has no full segment: its (possibly
     # overflowing) full-segment parts must not enter as 0 * inf = NaN.
     with np.errstate(invalid="ignore"):
-        return tuple(np.where(whole > 0, whole * f, 0.0) + np.where(has_last, l, 0.0) for f, l in zip(full, last))
+        return tuple(np.where(whole > 0, whole * f, 0.0) + np.where(has_last, part, 0.0) for f, part in zip(full, last))
 
 
 _SEGMENT_DOC = """segments : {"whole", "smooth", "fractional"}, optional

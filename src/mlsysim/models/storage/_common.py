@@ -175,7 +175,9 @@ _MVA_CAP = 4096
 
 
 def _mva_throughput(access: Any, channels: Any, transfer: Any, population: Any) -> Any:
-    """Requests/s of a closed network: ``channels`` symmetric queues (demand ``access/channels``
+    """Requests/s of a closed network of channels and a transfer queue.
+
+    ``channels`` symmetric queues (demand ``access/channels``
     each, a request visits one at random) in series with one transfer queue (demand ``transfer``),
     ``population`` requests circulating with no think time; exact mean-value analysis over
     1..ceil(population), linear between whole populations (zero at zero).  Above ``_MVA_CAP``

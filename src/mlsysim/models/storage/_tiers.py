@@ -236,8 +236,9 @@ def _parse_series(series: Any, where: str) -> tuple[list[str], list[Any], list[A
 @export
 @validated(demand=Bandwidth(positive=True))
 def tiered_pipeline(demand, tiers, series=None):
-    r"""Bandwidth delivered by storage tiers that serve disjoint shares of the bytes concurrently,
-    behind the stages the bytes cross on their way (a NIC, the host-to-accelerator link).
+    r"""Bandwidth delivered by storage tiers serving shares of the bytes, behind series stages.
+
+    The tiers serve disjoint shares of the bytes concurrently, behind the stages the bytes cross on their way (a NIC, the host-to-accelerator link).
 
     .. math::
 

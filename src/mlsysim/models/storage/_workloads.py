@@ -1,5 +1,7 @@
-"""Storage: training workloads and how many accelerators a storage system keeps busy (private;
-the public path is mlsysim.models.storage)."""
+"""Storage: training workloads and how many accelerators a storage system keeps busy.
+
+Private; the public path is mlsysim.models.storage.
+"""
 
 from __future__ import annotations
 
