@@ -28,7 +28,7 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "mlsysim"
 
 LAYERS = [
     ("units", "errors"),
-    ("_validate", "_records", "fmt", "_arrays", "_export"),
+    ("_validate", "_records", "fmt", "_arrays", "_export", "_catalog"),
     ("hardware", "workloads", "data"),
     ("models",),
     ("scenarios",),

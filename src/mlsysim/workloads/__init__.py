@@ -15,9 +15,8 @@ True
 
 from __future__ import annotations
 
-import difflib
-import re
 
+from .._catalog import CatalogIndex
 from . import catalog
 from ._results import MLPerfResult, mlperf_results
 from .catalog import *  # noqa: F401,F403 - the catalog constants are public
@@ -36,19 +35,12 @@ __all__ = [
 ]
 
 
-def _key(name: str) -> str:
-    return re.sub(r"[\s_\-()]+", "", name).casefold()
-
-
-_INDEX = {}
-for _const, _spec in CATALOG.items():
-    _INDEX[_key(_const)] = _spec
-    _INDEX.setdefault(_key(_spec.name), _spec)
+_LOOKUP = CatalogIndex(CATALOG, "workload")
 
 
 def names() -> list[str]:
     """The catalog's entry names (the constants of :mod:`mlsysim.workloads`), sorted."""
-    return sorted(CATALOG)
+    return _LOOKUP.names()
 
 
 def get(name: str) -> TrainingWorkload:
@@ -63,16 +55,4 @@ def get(name: str) -> TrainingWorkload:
     KeyError
         For an unknown name; the message lists the closest names.
     """
-    if not isinstance(name, str):
-        raise TypeError(f"workloads.get() expects a name (str); got {type(name).__name__}")
-    if len(name) > 200:  # no workload name is this long; do not spend time matching it
-        raise KeyError(f"no workload named {name[:40]!r}... ({len(name)} characters); known: {', '.join(names())}")
-    try:
-        return _INDEX[_key(name)]
-    except KeyError:
-        pass
-    candidates = list(CATALOG) + [s.name for s in CATALOG.values()]
-    close = difflib.get_close_matches(name, candidates, n=4, cutoff=0.4)
-    close += [c for c in candidates if _key(name) and _key(name) in _key(c) and c not in close]
-    hint = f"; close names: {', '.join(close[:5])}" if close else f"; known: {', '.join(names())}"
-    raise KeyError(f"no workload named {name!r}{hint}")
+    return _LOOKUP.get(name)
