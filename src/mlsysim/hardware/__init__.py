@@ -9,7 +9,6 @@ True
 
 from __future__ import annotations
 
-
 from .._catalog import CatalogIndex
 from . import catalog
 from .catalog import *  # noqa: F401,F403 - the catalog constants are public

@@ -15,7 +15,6 @@ True
 
 from __future__ import annotations
 
-
 from .._catalog import CatalogIndex
 from . import catalog
 from ._results import MLPerfResult, mlperf_results
