@@ -128,7 +128,8 @@ def test_h100_figures():
     # 80 GB HBM3, 3.35 TB/s, 700 W, PCIe Gen5 x16 128 GB/s both ways -> 64 GB/s per direction.
     assert H100.peak_flops.to("TFLOP/s").m == pytest.approx(989.4)
     assert H100.peak_flops.to("TFLOP/s").m == pytest.approx(1979 / 2, rel=1e-3)  # half the sparse figure
-    assert H100.memory_capacity.to("GB").m == 80
+    assert H100.memory_capacity.to("GiB").m == 80  # 80 GiB of HBM3 = 85.9 GB (five 16 GiB stacks)
+    assert round(H100.memory_capacity.to("GB").m, 1) == 85.9  # 80 x 2**30 B = 85,899,345,920 B
     assert H100.memory_bandwidth.to("GB/s").m == pytest.approx(3350)
     assert H100.power.to("W").m == 700
     assert H100.host_link_bandwidth.to("GB/s").m == pytest.approx(128 / 2)

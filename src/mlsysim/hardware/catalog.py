@@ -43,7 +43,7 @@ _H100_DATASHEET = Provenance(
 H100 = Accelerator(
     name="NVIDIA H100 SXM5 80GB",
     peak_flops="989.4 TFLOP/s",
-    memory_capacity="80 GB",
+    memory_capacity="80 GiB",
     memory_bandwidth="3.35 TB/s",
     host_link_bandwidth="64 GB/s",
     power="700 W",
@@ -55,7 +55,7 @@ H100 = Accelerator(
             url="https://resources.nvidia.com/en-us-tensor-core/gtc22-whitepaper-hopper",
             note="dense BF16/FP16 Tensor Core peak, no sparsity (the datasheet's 1,979 TFLOPS is the 2:4 sparse figure)",
         ),
-        "memory_capacity": Provenance(_H100_DATASHEET.source, _H100_DATASHEET.url, "HBM3 capacity, 80 GB decimal"),
+        "memory_capacity": Provenance(_H100_DATASHEET.source, _H100_DATASHEET.url, "HBM3 capacity: the datasheet's \"80GB\" is five 16 GiB HBM3 stacks, 80 GiB = 85.9 GB"),
         "memory_bandwidth": Provenance(_H100_DATASHEET.source, _H100_DATASHEET.url, "HBM3 peak bandwidth, 3.35 TB/s"),
         "host_link_bandwidth": Provenance(
             _H100_DATASHEET.source, _H100_DATASHEET.url,
