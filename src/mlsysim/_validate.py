@@ -534,12 +534,14 @@ class Number(Param):
             raise DomainError(f"{where} must be a single number, not {_describe_magnitude(m)}")
         _check_values(m, where, self._expected, positive=self.positive, nonnegative=self.nonnegative,
                       inf_ok=self.inf_ok, maximum=self.maximum, minimum=self.minimum)
-        if self.integer:
+        # Integer arrays are whole by type; for floats one trunc-and-compare pass (infinities
+        # are whole to trunc, NaN was refused above).
+        if self.integer and getattr(m, "dtype", _FLOAT).kind not in "iub":
             with np.errstate(invalid="ignore"):
-                frac = np.mod(m, 1.0) != 0
-            if np.any(frac & np.isfinite(m)):
+                frac = np.trunc(m) != m
+            if np.any(frac):
                 raise DomainError(
-                    f"{where} must be {self._expected}; got {_first_offender(frac & np.isfinite(m), m)} "
+                    f"{where} must be {self._expected}; got {_first_offender(np.asarray(frac), m)} "
                     "(not a whole number)"
                 )
         return m
@@ -560,6 +562,9 @@ class Number(Param):
             raise UnitError(f"{where} expects {self._expected}; got {_describe(value)}") from None
         except _Refused as why:
             raise UnitError(f"{where} expects {self._expected}; got {why.args[0]}") from None
+
+
+_FLOAT = np.dtype(float)
 
 
 def Count(*, minimum: float = 1, inf_ok: bool = False, **kw: Any) -> Number:  # noqa: N802
