@@ -10,9 +10,7 @@ import numpy as np
 from ..._validate import (
     Dimensioned,
     Number,
-    Param,
 )
-from ...errors import UnitError
 from ...hardware import StorageDevice
 from ...units import quantity, ureg
 
@@ -25,20 +23,6 @@ _USD = ureg.Unit("USD")
 _RTOL = 1e-9
 
 
-
-
-class _Flag(Param):
-    """A bool (or an array of bools): a switch such as ``overlap``."""
-
-    def describe(self) -> str:
-        return "a bool or an array of bools"
-
-    def convert(self, value: Any, where: str) -> Any:
-        if isinstance(value, (bool, np.bool_)):
-            return bool(value)
-        if isinstance(value, np.ndarray) and value.dtype == bool:
-            return value
-        raise UnitError(f"{where} expects {self.describe()}; got {value!r}")
 
 
 def _positive_count(what: str) -> Number:

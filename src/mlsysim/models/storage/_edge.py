@@ -13,6 +13,7 @@ from ..._records import Record, unit_field
 from ..._validate import (
     Bandwidth,
     Count,
+    Flag,
     Instance,
     Number,
     Rate,
@@ -25,7 +26,6 @@ from ...hardware import UFS_31, StorageDevice
 from ._common import (
     _device_physics,
     _divide,
-    _Flag,
     _positive_count,
     _read_throughput,
     _step,
@@ -174,7 +174,7 @@ class WeightStreaming(Record):
 @export
 @validated(weight_bytes=Size(), frame_budget=Time(positive=True), device=Instance(StorageDevice),
            block_size=Size(positive=True), queue_depth=_positive_count("a positive number of outstanding requests"),
-           compute_time=Time(), overlap=_Flag())
+           compute_time=Time(), overlap=Flag())
 def weight_streaming(weight_bytes, frame_budget, device=UFS_31, block_size="1 MiB", queue_depth=1,
                      compute_time="0 s", overlap=True):
     r"""Does streaming ``weight_bytes`` from flash each frame skip a frame?

@@ -13,6 +13,7 @@ from ..._records import Record, unit_field
 from ..._validate import (
     Bandwidth,
     Count,
+    Flag,
     Number,
     Optional,
     Size,
@@ -23,7 +24,6 @@ from ._common import (
     _B,
     _batches_ahead,
     _counts,
-    _Flag,
     _q,
     _step,
 )
@@ -80,7 +80,7 @@ class InputPipeline(Record):
 @validated(accelerators=Count(), batch_bytes=Size(positive=True), compute_time=Time(positive=True),
            storage_bandwidth=Bandwidth(positive=True),
            access_efficiency=Number(positive=True, signed=False, maximum=1.0, what="a fraction in (0, 1]"),
-           network_bandwidth=Optional(Bandwidth(positive=True, inf_ok=True)), overlap=_Flag())
+           network_bandwidth=Optional(Bandwidth(positive=True, inf_ok=True)), overlap=Flag())
 def input_pipeline(accelerators, batch_bytes, compute_time, storage_bandwidth, access_efficiency=1.0,
                    network_bandwidth=None, overlap=True):
     r"""Do ``accelerators`` starve for input? Demand, supply, stall and the bottleneck.
