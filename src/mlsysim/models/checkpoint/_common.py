@@ -37,3 +37,16 @@ def _exceeds(value: float, limit: float) -> str:
         if float(text) != limit:
             return text
     return repr(float(value))
+
+
+def _whole_segments(work: Any, interval: Any) -> tuple:
+    """``(n, r)``: the job's ``n = floor(W/tau)`` full segments and the rest ``r`` of a last one.
+
+    A rounding residue after whole segments (``r <= 1e-9 tau``) is no extra
+    segment; with no whole segment the rest is the whole job, however short
+    next to the interval.  ``expected_runtime``, ``waste_breakdown`` and
+    ``simulate_runtime`` all cut a job this way, so they price the same job.
+    """
+    whole = np.floor(work / interval)
+    rest = work - whole * interval
+    return whole, np.where((whole > 0) & (rest <= 1e-9 * interval), 0.0, rest)

@@ -15,7 +15,7 @@ from ..._validate import (
     Time,
     validated,
 )
-from ._common import _s
+from ._common import _s, _whole_segments
 from ._intervals import _optimal_fraction
 
 __all__: list[str] = []
@@ -56,11 +56,7 @@ def _segments(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, mtbf: n
     if segments != "whole":  # "smooth" (alias "fractional")
         count = work / interval
         return tuple(count * part for part in _segment_parts(interval, delta, mtbf, restart))
-    whole = np.floor(work / interval)
-    rest = work - whole * interval
-    # A rounding residue after whole segments is no extra segment; with no whole
-    # segment the rest is the whole job, however short next to the interval.
-    rest = np.where((whole > 0) & (rest <= 1e-9 * interval), 0.0, rest)
+    whole, rest = _whole_segments(work, interval)
     # the full and the last segment in one pass: half the array operations of two calls
     tau, rest, delta, mtbf, restart = np.broadcast_arrays(interval, rest, delta, mtbf, restart)
     parts = _segment_parts(np.stack([tau, rest]), delta, mtbf, restart)
@@ -175,9 +171,7 @@ def expected_runtime(work, interval, write_time, mtbf, restart_time="0 s", segme
             seg = _segment_time(interval.m, write_time.m, mtbf.m, restart_time.m)
             return _s(work.m / interval.m * seg)
         w, tau, d, m, r = work.m, interval.m, write_time.m, mtbf.m, restart_time.m
-        whole = np.floor(w / tau)
-        rest = w - whole * tau
-        rest = np.where((whole > 0) & (rest <= 1e-9 * tau), 0.0, rest)  # as in _segments
+        whole, rest = _whole_segments(w, tau)
         full = np.where(whole > 0, whole * _segment_time(tau, d, m, r), 0.0)
         return _s(full + np.where(rest > 0.0, _segment_time(rest, d, m, r), 0.0))
 
@@ -307,8 +301,8 @@ def waste_breakdown(work, interval, write_time, mtbf, restart_time="0 s", segmen
     if segments != "whole":
         count = work.m / interval.m
     else:
-        whole = np.floor(work.m / interval.m)
-        count = whole + (work.m - whole * interval.m > 1e-9 * interval.m)
+        whole, rest = _whole_segments(work.m, interval.m)
+        count = whole + (rest > 0.0)
     return WasteBreakdown.build(useful=useful, checkpointing=ckpt, rework=rework, restart=restart, total=total,
                                 waste_fraction=waste, failures=total / mtbf.m, segments=count)
 

@@ -12,6 +12,7 @@ from ..._records import Record, unit_field
 from ..._validate import Choice, Count, Time, check, validated
 from ...errors import DomainError, UnitError, warn_regime
 from ...units import ureg
+from ._common import _whole_segments
 from ._intervals import optimal_interval
 from ._laws import _Law
 
@@ -89,11 +90,7 @@ def _run(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, restart: np.
     point is simulated in).
     """
     p = work.size
-    whole = np.floor(work / interval)
-    rest = work - whole * interval
-    # As in expected_runtime(segments="whole"): a rounding residue after whole
-    # segments is no extra segment; with no whole segment the rest is the job.
-    rest = np.where((whole > 0) & (rest <= 1e-9 * interval), 0.0, rest)
+    whole, rest = _whole_segments(work, interval)  # the job expected_runtime(segments="whole") prices
     seg_pt, last_pt = interval + delta, rest + delta
     has_last_pt = rest > 0.0
     n = p * trials
@@ -198,9 +195,7 @@ def _summary(total, rework, restarting, failures) -> tuple:
 
 def _checkpointing(work, interval, delta):
     """``delta`` per segment: ``floor(W/tau)`` whole segments and a last one unless the rest is a residue."""
-    whole = np.floor(work / interval)
-    rest = work - whole * interval
-    rest = np.where((whole > 0) & (rest <= 1e-9 * interval), 0.0, rest)
+    whole, rest = _whole_segments(work, interval)
     return (whole + (rest > 0.0)) * delta
 
 
