@@ -1,7 +1,7 @@
 """Shared test helpers: the one bad-input row format and the one assertion.
 
-Every family's bad-input table (``BAD`` in ``tests/models/test_<family>.py``)
-holds rows of one shape::
+Every bad-input table (``BAD`` in each theme's test file, e.g.
+``tests/models/checkpoint/test_ckpt_failures.py``) holds rows of one shape::
 
     (function, kwargs, error, names)
 
@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, NamedTuple
 
+import attrs
+import numpy as np
 import pytest
 
 from mlsysim.errors import MlsysimError
+from mlsysim.units import Q_
 
 
 class Bad(NamedTuple):
@@ -94,3 +97,49 @@ def assert_rejects(fn: Callable[..., Any], args: tuple[Any, ...] = (), kwargs: d
 def check_row(row: Bad) -> BaseException:
     """:func:`assert_rejects` on one :class:`Bad` row."""
     return assert_rejects(row.fn, row.args, row.kwargs, row.error, row.names)
+
+
+# ---------------------------------------------------------------- vectorised == element-wise
+
+
+def V3(a: float, b: float, c: float, unit: str) -> Any:  # reads as a constructor in the tables
+    """A three-element float Quantity: the shape of every ``VECTOR_CASES`` argument."""
+    return Q_(np.array([a, b, c], dtype=float), unit)
+
+
+def same(a: Any, b: Any) -> None:
+    """Element of a broadcast result equals the scalar call (Quantities, bools, strings, records)."""
+    if attrs.has(type(a)):
+        for f in attrs.fields(type(a)):
+            same(getattr(a, f.name), getattr(b, f.name))
+    elif hasattr(a, "units"):
+        assert a.units == b.units
+        np.testing.assert_allclose(np.asarray(a.m, dtype=float), np.asarray(b.m, dtype=float), rtol=1e-12)
+    elif isinstance(a, (str, np.str_, bool, np.bool_)) or a is None:
+        assert a == b
+    else:
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def element(out: Any, i: int) -> Any:
+    """Element ``i`` of a broadcast result (a record, a Quantity or an array)."""
+    if attrs.has(type(out)):
+        return out[i]
+    if hasattr(out, "units"):
+        return Q_(out.m[i], out.units)
+    return out[i]
+
+
+def check_vectorised(fn: Callable[..., Any], kwargs: dict[str, Any]) -> None:
+    """A call on three-element arrays equals the three scalar calls, element by element."""
+    out = fn(**kwargs)
+    for i in range(3):
+        scalar_kwargs = {}
+        for k, v in kwargs.items():
+            if hasattr(v, "units") and np.ndim(v.m):
+                scalar_kwargs[k] = Q_(float(v.m[i]), v.units)
+            elif isinstance(v, np.ndarray):
+                scalar_kwargs[k] = v[i].item()
+            else:
+                scalar_kwargs[k] = v
+        same(element(out, i), fn(**scalar_kwargs))

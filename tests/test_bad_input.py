@@ -96,7 +96,7 @@ def validated_functions() -> dict[str, Callable[..., Any]]:
 # Functions this suite does not drive yet, with the reason (a known gap, listed in the
 # changelog): the Monte Carlo functions take seconds at absurd magnitudes and the fit takes
 # a whole sample, which the suite's per-parameter probes do not build.  Their own bad-input
-# rows live in tests/models/test_checkpoint.py and tests/models/checkpoint/.
+# rows live in tests/models/checkpoint/ (test_ckpt_laws.py, test_ckpt_simulation.py).
 NOT_YET_DRIVEN = {"simulate_runtime", "simulated_optimal_interval", "fit_failures"}
 FUNCTIONS = {path: fn for path, fn in validated_functions().items() if fn.__name__ not in NOT_YET_DRIVEN}
 

@@ -11,6 +11,7 @@ import attrs
 import numpy as np
 import pytest
 
+from _helpers import check_row, rows
 from mlsysim import Q_, DomainError, RegimeWarning, UnitError
 from mlsysim.models import checkpoint as ck
 
@@ -290,3 +291,16 @@ def test_simulate_runtime_rejects_bad_input(args, kwargs, error):
 def test_simulated_optimal_interval_rejects_bad_input(args, kwargs, error):
     with pytest.raises(error, match="simulated_optimal_interval"):
         ck.simulated_optimal_interval(*args, **kwargs)
+
+
+# (function, kwargs, exception, parameter named): the shared format of tests/_helpers.py
+BAD = [
+    (ck.simulate_runtime, dict(work="1 h", interval="1 h", write_time="1 s", failures="4 h"), UnitError, "failures"),
+    (ck.simulated_optimal_interval, dict(work="1 h", write_time="0 s", failures=ck.Exponential("4 h")), DomainError,
+     "write_time"),
+]
+
+
+@pytest.mark.parametrize("row", rows(BAD), ids=lambda r: r.id)
+def test_bad_input(row):
+    check_row(row)

@@ -18,8 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _helpers import V3, check_row, check_vectorised, rows, vary
 from mlsysim import Q_, DomainError, UnitError
-from mlsysim.hardware import HDD, NOR_FLASH, NVME_GEN4, SATA_SSD, StorageDevice
+from mlsysim.hardware import HDD, LUSTRE_OST, NOR_FLASH, NVME_GEN4, SATA_SSD, UFS_31, StorageDevice
 from mlsysim.models import storage as S
 from mlsysim.testing import catalog_specs, magnitudes
 
@@ -373,3 +374,138 @@ def test_measured_disk_held_out_queue_depths_within_the_goal():
     queue = bps(fits["queue"].device, block[held], qd[held], model="queue")
     assert np.all(np.abs(queue / measured[held] - 1) < 0.15)
     assert fits["queue"].rms_log_error < fits["bound"].rms_log_error
+
+
+# ============================================================ known answers (moved from the family file)
+
+
+@pytest.mark.parametrize(
+    "device, block, qd, expected_Bps",
+    [
+        (NVME_GEN4, "4 KiB", 1, 4096 / 85e-6),        # Little: 4,096 B / 85 us = 48.19 MB/s
+        (NVME_GEN4, "4 KiB", 32, 32 * 4096 / 85e-6),  # Little: 1.542 GB/s (below 4.096 GB/s IOPS ceiling)
+        (NVME_GEN4, "4 KiB", 256, 1e6 * 4096),        # IOPS ceiling: 1e6 x 4,096 B = 4.096 GB/s
+        # 1 MiB pays access + transfer: access A = 85 us - 4,096 B / 7e9 B/s = 84.4149 us, transfer
+        # 1,048,576 / 7e9 = 149.7966 us; 1,048,576 B / 234.2114 us = 4.477 GB/s (was 7.0, the ceiling)
+        (NVME_GEN4, "1 MiB", 1, 1_048_576 / (85e-6 - 4096 / 7e9 + 1_048_576 / 7e9)),
+        (NVME_GEN4, "1 MiB", 2, 7e9),                 # 2 x 4.477 GB/s > sequential ceiling 7,000 MB/s
+        (HDD, "4 KiB", 1, 4096 / 12.36e-3),           # QD1: 4,096 B / (8.2 ms seek + 4.16 ms) = 331.4 kB/s < IOPS 622.6 kB/s
+        (HDD, "4 KiB", 16, 152 * 4096),               # QD16: 16 x 331.4 kB/s > IOPS 152 x 4,096 = 622.6 kB/s
+        # 1 MiB, deep queue: one actuator, positioning 1/152 s - 4,096 B / 270e6 B/s = 6.5638 ms, then
+        # transfer 1,048,576 / 270e6 = 3.8836 ms: 1,048,576 B / 10.4474 ms = 100.37 MB/s (was 159.4)
+        (HDD, "1 MiB", 32, 1_048_576 / (1 / 152 - 4096 / 270e6 + 1_048_576 / 270e6)),
+        # QD1: seek + rotation 12.36 ms - 15.2 us, plus 3.8836 ms: 1,048,576 B / 16.2285 ms = 64.61 MB/s
+        (HDD, "1 MiB", 1, 1_048_576 / (12.36e-3 - 4096 / 270e6 + 1_048_576 / 270e6)),
+        (UFS_31, "4 KiB", 1, 4096 / 100e-6),          # 40.96 MB/s
+    ],
+)
+def test_device_throughput_table(device, block, qd, expected_Bps):
+    assert S.device_throughput(device, block, qd).to("B/s").m == pytest.approx(expected_Bps, rel=1e-9)
+
+
+def test_device_throughput_sequential_random_gap_and_catalog_name():
+    # 4.477e9 / 48.19e6 = 92.9x at queue depth 1 (the lab plan's "100x"): 1 MiB / 234.21 us over 4 KiB / 85 us
+    gap = S.device_throughput("NVME_GEN4", "1 MiB") / S.device_throughput(NVME_GEN4, "4 KiB")
+    assert float(gap) == pytest.approx(256 * 85e-6 / (85e-6 - 4096 / 7e9 + 1_048_576 / 7e9), rel=1e-9)
+
+
+def test_storage_throughput_lustre():
+    # 24 OSTs x 28 GB/s = 672 GB/s when 1,024 workers stream 1 MiB blocks
+    assert S.storage_throughput(LUSTRE_OST, "1 MiB", 1024, servers=24).to("GB/s").m == pytest.approx(672)
+    # 128 synchronous 4 KiB reads at 85 us: 128 x 4,096 / 85e-6 = 6.168 GB/s
+    x = S.storage_throughput(LUSTRE_OST, "4 KiB", 128, servers=24)
+    assert x.to("B/s").m == pytest.approx(128 * 4096 / 85e-6)
+    # IOPS ceiling: 96 drives x 1e6 IOPS x 4,096 B = 393.2 GB/s
+    x = S.storage_throughput(LUSTRE_OST, "4 KiB", 1e6, servers=24)
+    assert x.to("B/s").m == pytest.approx(96 * 1e6 * 4096)
+    # extra latency adds to the drive's: 128 x 4,096 / (85 + 341) us
+    x = S.storage_throughput(LUSTRE_OST, "4 KiB", 128, servers=24, extra_latency="341 us")
+    assert x.to("B/s").m == pytest.approx(128 * 4096 / 426e-6)
+
+
+def test_outstanding_reads():
+    # Little: 10.24e9 B/s x 85e-6 s / 4,096 B = 212.5 reads in flight
+    assert S.outstanding_reads("10.24 GB/s", "4 KiB", "85 us") == pytest.approx(212.5)
+
+
+def test_sequential_access_reaches_the_rated_stream_rate():
+    # A disk positions (6.564 ms with a deep queue) then transfers (3.884 ms) every scattered 1 MiB read:
+    # 1,048,576 B / 10.447 ms = 100.4 MB/s; a sequential stream skips the positioning: the rated 270 MB/s.
+    random = S.device_throughput(HDD, "1 MiB", 32)
+    assert random.to("B/s").m == pytest.approx(1_048_576 / (1 / 152 + (1_048_576 - 4096) / 270e6))
+    seq = S.device_throughput(HDD, "1 MiB", Q_(np.array([1.0, 32.0]), ""), access="sequential")
+    np.testing.assert_allclose(seq.to("MB/s").m, [270.0, 270.0])
+    # flash has no positioning: a sequential 4 KiB read at QD1 costs what a random one does,
+    # 4,096 B / 85 us = 48.19 MB/s (it was the 7,000 MB/s ceiling, 14x the IOPS ceiling at 512 B)
+    assert S.device_throughput(NVME_GEN4, "4 KiB", access="sequential").to("B/s").m == pytest.approx(4096 / 85e-6)
+
+
+def test_access_must_be_random_or_sequential():
+    with pytest.raises(DomainError, match="'access'"):
+        S.device_throughput(HDD, "1 MiB", access="streaming")
+
+
+# ============================================================ properties
+
+
+@given(device=catalog_specs(StorageDevice), block=magnitudes(256, 2**24), qd=magnitudes(1, 1024),
+       grow=magnitudes(1.0, 64.0))
+def test_throughput_never_falls_with_queue_depth_or_block_size(device, block, qd, grow):
+    base = S.device_throughput(device, Q_(block, "B"), qd).m
+    assert S.device_throughput(device, Q_(block, "B"), qd * grow).m >= base * (1 - 1e-12)
+    assert S.device_throughput(device, Q_(block * grow, "B"), qd).m >= base * (1 - 1e-12)
+    assert base <= device.read_bandwidth.to("B/s").m * (1 + 1e-12)
+
+
+# ============================================================ bad input and vectorised == element-wise
+
+
+GOOD = {
+    S.device_throughput: dict(device=NVME_GEN4, block_size="4 KiB", queue_depth=1),
+    S.storage_throughput: dict(server=LUSTRE_OST, block_size="4 KiB", outstanding_reads=128, servers=24),
+    S.outstanding_reads: dict(bandwidth="10 GB/s", block_size="4 KiB", latency="85 us"),
+    S.fit_device: dict(block_size="4 KiB", queue_depth=np.array([1.0, 4.0, 16.0]),
+                       throughput=Q_(np.array([60.0, 150.0, 250.0]), "MB/s"), model="queue"),
+    S.read_fio_json: dict(path_or_text=str(__import__("importlib.resources").resources.files("mlsysim")
+                                           / "data" / "fio" / "sweep.json")),
+}
+
+# (function, kwargs, exception, parameter named): the shared format of tests/_helpers.py
+BAD = [
+    (S.device_throughput, vary(GOOD, S.device_throughput, device=LUSTRE_OST), UnitError, "device"),       # a server, not a device
+    (S.device_throughput, vary(GOOD, S.device_throughput, device="NO_SUCH_DRIVE"), DomainError, "device"),
+    (S.device_throughput, vary(GOOD, S.device_throughput, block_size="0 B"), DomainError, "block_size"),
+    (S.device_throughput, vary(GOOD, S.device_throughput, queue_depth=0), DomainError, "queue_depth"),
+    (S.device_throughput, vary(GOOD, S.device_throughput, queue_depth="4"), UnitError, "queue_depth"),
+    (S.storage_throughput, vary(GOOD, S.storage_throughput, servers=0), DomainError, "servers"),
+    (S.storage_throughput, vary(GOOD, S.storage_throughput, servers=2.5), DomainError, "servers"),
+    (S.storage_throughput, vary(GOOD, S.storage_throughput, outstanding_reads=-1), DomainError, "outstanding_reads"),
+    (S.storage_throughput, vary(GOOD, S.storage_throughput, server=NVME_GEN4), UnitError, "server"),
+    (S.outstanding_reads, vary(GOOD, S.outstanding_reads, latency="0 s"), DomainError, "latency"),
+    (S.outstanding_reads, vary(GOOD, S.outstanding_reads, bandwidth="10 GB"), UnitError, "bandwidth"),
+    (S.fit_device, vary(GOOD, S.fit_device, throughput=Q_(np.array([60.0, -1.0, 250.0]), "MB/s")), DomainError, "throughput"),
+    (S.fit_device, vary(GOOD, S.fit_device, block_size=4096), UnitError, "block_size"),
+    (S.fit_device, vary(GOOD, S.fit_device, model="smooth"), DomainError, "model"),
+    (S.fit_device, vary(GOOD, S.fit_device, base=LUSTRE_OST), UnitError, "base"),
+    (S.read_fio_json, vary(GOOD, S.read_fio_json, path_or_text=42), UnitError, "path_or_text"),
+    (S.read_fio_json, vary(GOOD, S.read_fio_json, path_or_text="/no/such/fio.json"), DomainError, "path_or_text"),
+]
+
+
+@pytest.mark.parametrize("row", rows(BAD, GOOD), ids=lambda r: r.id)
+def test_bad_input(row):
+    check_row(row)
+
+
+VECTOR_CASES = [
+    (S.device_throughput, dict(device=NVME_GEN4, block_size=V3(4096, 65536, 2**20, "B"),
+                               queue_depth=np.array([1.0, 32.0, 256.0]))),
+    (S.storage_throughput, dict(server=LUSTRE_OST, block_size=V3(4096, 4096, 2**20, "B"),
+                                outstanding_reads=np.array([128.0, 256.0, 1024.0]), servers=np.array([24, 12, 24]))),
+    (S.outstanding_reads, dict(bandwidth=V3(1, 10, 100, "GB/s"), block_size="4 KiB", latency="85 us")),
+]
+
+
+@pytest.mark.parametrize("fn, kwargs", VECTOR_CASES, ids=[f.__name__ for f, _ in VECTOR_CASES])
+def test_vectorised_equals_elementwise(fn, kwargs):
+    check_vectorised(fn, kwargs)

@@ -1,7 +1,7 @@
 """Storage models against MLPerf Storage v1.0 (private): the figures of the docs page "How close to reality?".
 
 Nothing here is public API: the docs page ``docs/reality.md`` prints the tables
-these functions build, and ``tests/models/storage/test_reality_page.py``
+these functions build, and ``tests/models/storage/test_storage_validation.py``
 rebuilds them and compares them with the page, so the page cannot drift from
 the code.  Every prediction goes through the public
 :func:`~mlsysim.models.storage.supported_accelerators`.

@@ -12,6 +12,7 @@ import mpmath
 import numpy as np
 import pytest
 
+from _helpers import check_row, rows
 from mlsysim import Q_, DomainError, UnitError
 from mlsysim.models import checkpoint as ck
 
@@ -188,3 +189,14 @@ def test_censored_weibull_mle_maximises_the_censored_likelihood():
 def test_fit_failures_rejects_bad_input(args, kwargs, error):
     with pytest.raises(error, match="fit_failures"):
         ck.fit_failures(*args, **kwargs)
+
+
+# (function, kwargs, exception, parameter named): the shared format of tests/_helpers.py
+BAD = [
+    (ck.fit_failures, dict(times_between_failures=Q_([1.0], "h")), DomainError, "times_between_failures"),
+]
+
+
+@pytest.mark.parametrize("row", rows(BAD), ids=lambda r: r.id)
+def test_bad_input(row):
+    check_row(row)
