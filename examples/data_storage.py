@@ -148,7 +148,7 @@ wall = metadata.scaling_wall(MW.bandwidth_per_accelerator, MW.storage_servers * 
                              network_bandwidth=MW.storage_servers * HDR200.bandwidth, server=MDS)
 print(f"  largest cluster each resource feeds: storage {wall.storage_limit:,.0f} GPUs, "
       f"network {wall.network_limit:,.0f}, metadata {wall.metadata_limit:,.0f}")
-print(f"  first wall: {wall.first_wall}, at {wall.limit:,.0f} GPUs")
+print(f"  first wall: {wall.first_wall}, at {wall.max_accelerators:,.0f} GPUs")
 
 # The cure is the data layout: pack samples into shards, or use an object store.
 samples = N * W * OPENS

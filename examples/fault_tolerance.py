@@ -130,7 +130,7 @@ print(f"    {'strategy':<22}{'math-stop':>11}{'drain':>11}{'interval':>11}{'wast
 for name, p in plans.items():
     drain = show(p.drain_time, "min") if p.mode == "asynchronous" else "-"
     print(f"    {name:<22}{show(p.write_time, 's'):>11}{drain:>11}"
-          f"{show(p.interval, 'min'):>11}{p.waste_fraction:>8.2%}  {p.limited_by}")
+          f"{show(p.interval, 'min'):>11}{p.waste_fraction:>8.2%}  {p.interval_set_by}")
 speedup = plans["blocking local NVMe"].write_time / plans["async DRAM -> NVMe"].write_time
 print(f"  async staging cuts the math-stop {speedup.to('').m:.0f}x against blocking NVMe")
 
@@ -138,7 +138,7 @@ print(f"  async staging cuts the math-stop {speedup.to('').m:.0f}x against block
 for buffer in SG.buffer_sizes:
     p = ck.checkpoint_plan(STATE, m_job, copy, drain_bandwidth=nvme, buffer_capacity=buffer)
     print(f"  staging buffer {buffer:g~P}: feasible {p.feasible} (needs {p.buffer_required.to('GB'):.0f~P}"
-          f"{', limited by the ' + str(p.limiting) if not p.feasible else ''})")
+          f"{', limited by the ' + str(p.infeasible_because) if not p.feasible else ''})")
 print("  verdict: stage in DRAM and drain in the background; when every node drains into the")
 print("  same stormed storage, the drain, not the failure rate, sets the interval: stagger it.")
 
@@ -182,5 +182,5 @@ print(f"Tiny track: brown-out save on a {mcu.name} ({BO.state_size:g~P} of SRAM,
 for label, bandwidth in (("FeRAM", None), ("NOR flash", hw.NOR_FLASH.write_bandwidth)):
     b = ck.brownout_save(BO.state_size, BO.capacitance, BO.start_voltage, BO.min_voltage, write_bandwidth=bandwidth)
     print(f"  {label:<10} save {b.save_time.to('ms'):6.3f~P}, needs {b.energy_required.to('uJ'):5.1f~P} of "
-          f"{b.energy_available.to('uJ'):.1f~P}: margin {b.margin:.2f}x, survives {b.feasible}")
+          f"{b.energy_available.to('uJ'):.1f~P}: margin {b.energy_ratio:.2f}x, survives {b.feasible}")
 print("  verdict: FeRAM's fast, erase-free writes save the state on a tenth of the capacitor's charge.")

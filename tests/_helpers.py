@@ -143,3 +143,40 @@ def check_vectorised(fn: Callable[..., Any], kwargs: dict[str, Any]) -> None:
             else:
                 scalar_kwargs[k] = v
         same(element(out, i), fn(**scalar_kwargs))
+
+
+# ---------------------------------------------------------------- renamed record fields
+
+
+def check_renamed(record: Any, old: str, new: str) -> Any:
+    """``record.old`` is a deprecated alias of the field ``new``; returns the value.
+
+    Reading the old name warns (``DeprecationWarning``, naming the new name, at
+    the caller's line) and returns the very object the new name holds; the old
+    name is no field, so the table, ``as_dict``/JSON, pickles and
+    ``attrs.evolve`` know only the new one.
+    """
+    import json
+    import pickle
+    import re
+
+    value = getattr(record, new)
+    with pytest.warns(DeprecationWarning, match=new) as caught:
+        old_value = getattr(record, old)
+    assert old_value is value
+    assert caught[0].filename == __file__  # attributed to the reader, not to mlsysim
+    fields = attrs.fields_dict(type(record))
+    assert new in fields and old not in fields
+    data = record.as_dict()
+    assert new in data and old not in data
+    text = json.dumps(data, default=str)
+    assert f'"{new}"' in text and f'"{old}"' not in text
+    assert re.search(rf"\b{new}\b", str(record)) and not re.search(rf"\b{old}\b", str(record))
+    back = pickle.loads(pickle.dumps(record))
+    assert attrs.fields_dict(type(back)) == fields
+    assert back.as_dict() == data
+    evolved = attrs.evolve(record, **{new: value})
+    assert getattr(evolved, new) is value
+    with pytest.raises(TypeError):
+        attrs.evolve(record, **{old: value})
+    return value

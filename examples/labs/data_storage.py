@@ -289,7 +289,7 @@ def _(fmt, mo, tiered, upgrade):
             mo.stat(fmt.format_quantity(upgrade.cache_capacity_needed) if upgrade.cache_can_help else "out of reach",
                     label="cache for 95%",
                     caption="fits the node (8 NVMe slots)" if upgrade.cache_can_help
-                    else f"limited by the {upgrade.cache_limit}"),
+                    else f"limited by the {upgrade.cache_limited_by}"),
             mo.stat(f"{upgrade.download_bandwidth_needed.to('Gbit/s').m:,.1f} Gbit/s", label="or an S3 link of"),
             mo.stat(f"{upgrade.cold_utilization:.0%}", label="first (cold) epoch", caption="everything from S3"),
         ], widths="equal"),
@@ -437,7 +437,7 @@ def _(
             mo.stat(f"{md_sat.utilization:.2f}x", label="metadata-server load",
                     caption="overloaded" if md_sat.overloaded else "within capacity"),
             mo.stat(f"{md_sat.servers_needed:.0f}", label="metadata servers needed"),
-            mo.stat(str(md_wall.first_wall), label="first wall (48 OSTs)", caption=f"at {md_wall.limit:,.0f} GPUs"),
+            mo.stat(str(md_wall.first_wall), label="first wall (48 OSTs)", caption=f"at {md_wall.max_accelerators:,.0f} GPUs"),
         ], widths="equal"),
         figure(_fig),
         mo.md(f"Largest cluster each resource feeds at 80 MB/s per GPU with files per sample: storage "

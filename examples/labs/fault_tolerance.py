@@ -261,7 +261,7 @@ def _(fmt, job_mtbf, lustre_write, mo, plans, storm, strategy):
         mo.hstack([
             mo.stat(fmt.format_quantity(plan.write_time), label="math-stop per checkpoint",
                     caption=f"{plan.mode}; drain {_drain}"),
-            mo.stat(fmt.format_quantity(plan.interval), label="checkpoint interval", caption=f"set by {plan.limited_by}"),
+            mo.stat(fmt.format_quantity(plan.interval), label="checkpoint interval", caption=f"set by {plan.interval_set_by}"),
             mo.stat(f"{plan.waste_fraction:.2%}", label="waste", caption=f"job MTBF {fmt.format_quantity(job_mtbf)}"),
             mo.stat("yes" if plan.feasible else "no", label="feasible",
                     caption=f"buffer needs {fmt.format_quantity(plan.buffer_required)}"),
@@ -404,8 +404,8 @@ def _(
                 caption=f"a full save takes {fmt.format_quantity(resume.full_time)}"),
         mo.stat(fmt.format_quantity(brownout.save_time), label="brown-out save",
                 caption=f"{fmt.format_quantity(brownout.energy_required)} of {fmt.format_quantity(brownout.energy_available)}"),
-        mo.stat(f"{brownout.margin:.2f}x", label="energy margin",
-                caption="survives" if brownout.feasible else f"lost: {brownout.limiting}"),
+        mo.stat(f"{brownout.energy_ratio:.2f}x", label="energy margin",
+                caption="survives" if brownout.feasible else f"lost: {brownout.infeasible_because}"),
     ], widths="equal")
     return
 

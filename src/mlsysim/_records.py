@@ -23,10 +23,11 @@ import attrs
 import numpy as np
 
 from ._arrays import broadcast, scalar_or_array
+from .errors import warn_regime
 from .fmt import format_unit, format_value, table
 from .units import quantity, ureg
 
-__all__ = ["Record", "unit_field"]
+__all__ = ["Record", "unit_field", "renamed_field"]
 
 _Quantity = ureg.Quantity
 _UNIT = "mlsysim_unit"
@@ -35,6 +36,26 @@ _UNIT = "mlsysim_unit"
 def unit_field(unit: str) -> Any:
     """An attrs field whose value is a Quantity in ``unit`` (``Record.build`` attaches it)."""
     return attrs.field(metadata={_UNIT: ureg.Unit(unit)})
+
+
+def renamed_field(record: str, old: str, new: str) -> property:
+    """A read-only property ``old`` that returns the field ``new`` and warns.
+
+    A renamed record field keeps its old name for one release: reading it
+    emits a ``DeprecationWarning`` at the caller's line (through
+    :func:`~mlsysim.errors.warn_regime`).  The old name is not a field, so the
+    table, :meth:`Record.as_dict`, pickles and ``attrs.evolve`` know only the
+    new one.  Use in the class body: ``margin = renamed_field("Plan", "margin", "target_slack")``.
+    """
+    message = f"{record}.{old} is deprecated and will be removed in 0.3; use {new}"
+
+    def get(self: Any) -> Any:
+        warn_regime(message, DeprecationWarning)
+        return getattr(self, new)
+
+    get.__name__ = old
+    get.__doc__ = f"Deprecated name of :attr:`{new}` (removed in 0.3)."
+    return property(get)
 
 
 def _as_text(v: Any) -> Any:

@@ -73,8 +73,8 @@ def _pick_unit(q: Any) -> Any:
 
 def _pick_unit_of(q: Any) -> Any:
     ladder = _LADDERS.get(q.dimensionality)
-    if ladder is None:
-        return q.to_compact()
+    if ladder is None:  # pint's to_compact is for scalars: an array keeps the unit given
+        return q.to_compact() if np.ndim(q.magnitude) == 0 else q
     with np.errstate(all="ignore"):
         mags = np.abs(np.asarray(q.m_as(ladder[0]), dtype=float))
         if not np.array_equal(np.isfinite(mags), np.isfinite(np.asarray(q.magnitude, dtype=float))):

@@ -72,7 +72,7 @@ def test_seed_bandwidth_is_inside_supply_while_metadata_fails_first():
     assert w.storage_limit == 16_800   # 1,344 GB/s / 80 MB/s
     assert w.network_limit == 15_000   # 1,200 GB/s / 80 MB/s
     assert w.metadata_limit == 41      # floor(50,000 / (8 x 50 x 3)) = floor(41.67)
-    assert w.limit == 41
+    assert w.max_accelerators == 41
     assert w.first_wall == "metadata"
 
 
@@ -80,7 +80,7 @@ def test_without_metadata_pressure_bandwidth_is_the_wall():
     # object store: no opens hit an MDS; 1,344 GB/s storage, no network limit given
     w = scaling_wall("80 MB/s", "1344 GB/s", WORKERS, "0 1/s")
     assert w.metadata_limit == np.inf
-    assert w.first_wall == "storage" and w.limit == 16_800
+    assert w.first_wall == "storage" and w.max_accelerators == 16_800
 
 
 def test_layouts():

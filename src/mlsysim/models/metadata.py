@@ -48,7 +48,7 @@ import numpy as np
 from .. import hardware
 from .._arrays import broadcast, scalar_or_array
 from .._export import exporter
-from .._records import Record, unit_field
+from .._records import Record, renamed_field, unit_field
 from .._validate import Bandwidth, Choice, Count, Fraction, Instance, Number, Optional, Rate, validated
 from ..hardware.specs import MetadataServer, ObjectStore
 from ..units import quantity, ureg
@@ -491,8 +491,10 @@ class ScalingWall(Record):
         Largest count the network bandwidth feeds (``inf`` without a network limit).
     metadata_limit : float or array
         Largest count the metadata service keeps up with (``inf`` without opens).
-    limit : float or array
-        The smallest of the three: the cluster size at which the first wall is hit.
+    max_accelerators : float or array
+        The smallest of the three: the most accelerators the cluster feeds,
+        the count at which the first wall is hit.  Called ``limit`` before
+        0.2; that name still works for one release and warns.
     first_wall : str or array of str
         ``"storage"``, ``"network"`` or ``"metadata"``; ties go to the first
         in that order.
@@ -501,8 +503,10 @@ class ScalingWall(Record):
     storage_limit: Any
     network_limit: Any
     metadata_limit: Any
-    limit: Any
+    max_accelerators: Any
     first_wall: Any
+
+    limit = renamed_field("ScalingWall", "limit", "max_accelerators")
 
 
 _WALLS = np.array(["storage", "network", "metadata"])
@@ -546,7 +550,7 @@ def scaling_wall(per_accelerator_bandwidth, storage_bandwidth, workers_per_accel
     Returns
     -------
     ScalingWall
-        ``storage_limit``, ``network_limit``, ``metadata_limit``, ``limit`` and
+        ``storage_limit``, ``network_limit``, ``metadata_limit``, ``max_accelerators`` and
         ``first_wall``.
 
     Raises
@@ -587,7 +591,7 @@ def scaling_wall(per_accelerator_bandwidth, storage_bandwidth, workers_per_accel
     stacked = np.stack(np.broadcast_arrays(storage, network, meta))
     first = np.argmin(stacked, axis=0)
     return ScalingWall(storage_limit=storage, network_limit=network, metadata_limit=meta,
-                       limit=scalar_or_array(np.min(stacked, axis=0)),
+                       max_accelerators=scalar_or_array(np.min(stacked, axis=0)),
                        first_wall=scalar_or_array(_WALLS[first]))
 
 

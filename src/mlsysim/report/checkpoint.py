@@ -143,7 +143,7 @@ def _staging(storm: ck.CheckpointStorm) -> Part:
     rows = []
     for name, p in plans.items():
         drain = num(p.drain_time, "s") if p.mode == "asynchronous" else "-"
-        rows.append([name, num(p.write_time, "s"), drain, num(p.interval, "min"), p.limited_by,
+        rows.append([name, num(p.write_time, "s"), drain, num(p.interval, "min"), p.interval_set_by,
                      pct(p.waste_fraction, 2)])
     ratio = (plans["blocking local NVMe"].write_time / plans["async DRAM -> NVMe"].write_time).m_as("")
     lines = [
@@ -219,7 +219,7 @@ def _brownout() -> Part:
         b = ck.brownout_save(s.state_size, s.capacitance, s.start_voltage, s.min_voltage, write_bandwidth=bw)
         values[label] = b
         rows.append([label, num(b.save_time, "ms"), num(b.energy_required, "uJ"), num(b.energy_available, "uJ"),
-                     f"{b.margin:.2f}", yes_no(b.feasible), num(b.min_capacitance, "uF")])
+                     f"{b.energy_ratio:.2f}", yes_no(b.feasible), num(b.min_capacitance, "uF")])
     lines = [f"{s.device.name}, {fq(s.device.active_power.to('W'))} active:",
              *columns(["save to", "time [ms]", "needs [µJ]", "holds [µJ]", "margin [x]", "survives",
                        "min cap. [µF]"], rows)]

@@ -51,7 +51,7 @@ def _wall() -> tuple[Part, dict]:
                   ["metadata", num(wall.metadata_limit)]]),
     ]
     part = Part(f"The metadata wall: {n} GPUs opening one file per sample", lines,
-                f"the first wall is {wall.first_wall}, at {wall.limit:,.0f} GPUs; adding OSTs moves the "
+                f"the first wall is {wall.first_wall}, at {wall.max_accelerators:,.0f} GPUs; adding OSTs moves the "
                 "wrong limit.",
                 values={"demand": demand, "mds_saturation": sat, "mds_saturation_80": sat80,
                         "scaling_wall": wall},

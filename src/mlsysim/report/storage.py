@@ -161,7 +161,7 @@ def _tiers() -> Part:
         f"utilization {pct(t.utilization)}, bottleneck tier {t.bottleneck_tier}",
         f"  {pct(s.target_utilization, 0)} needs a hit fraction of {plan.needed_hit_fraction:.3f} = "
         f"{fq(plan.needed_hit_fraction * s.dataset_size)} of cache, more than the {fq(cap_max)} of NVMe",
-        f"  a node holds (limit: {plan.cache_limit}); add "
+        f"  a node holds (limit: {plan.cache_limited_by}); add "
         f"{num(plan.extra_download_bandwidth, 'Gbit/s')} Gbit/s of link -> upgrade the {plan.choice}",
         f"{sh(s.small_dataset_size)} dataset: +{fq(small.extra_cache_capacity)} of cache "
         f"({num(small.cache_cost, 'USD')} USD) or +{num(small.extra_download_bandwidth, 'Gbit/s')} Gbit/s "

@@ -16,7 +16,7 @@ def test_incremental_checkpoint_against_100_ms():
     assert full.time.to("ms").m == pytest.approx(714.2857, rel=1e-6) and not full.meets_target
     r = ck.incremental_checkpoint("1.5 GB", 0.1, "2.1 GB/s")
     assert r.time.to("ms").m == pytest.approx(71.42857, rel=1e-6) and r.meets_target
-    assert r.margin.to("ms").m == pytest.approx(28.57143, rel=1e-6)
+    assert r.target_slack.to("ms").m == pytest.approx(28.57143, rel=1e-6)
     assert r.max_dirty_fraction == pytest.approx(0.14)
     # a latency above the target leaves no room at all
     late = ck.incremental_checkpoint("1.5 GB", 0.0, "2.1 GB/s", latency="150 ms")
@@ -31,20 +31,20 @@ def test_feram_brownout_save():
     r = ck.brownout_save("8 KiB", "10 uF", "3.0 V", "1.8 V", mcu=hardware.FERAM_MCU)
     assert r.save_time.to("ms").m == pytest.approx(0.512)
     assert r.energy_required.to("uJ").m == pytest.approx(2.899968, rel=1e-6)
-    assert r.margin == pytest.approx(9.9311, rel=1e-4) and r.feasible and r.limiting == "none"
+    assert r.energy_ratio == pytest.approx(9.9311, rel=1e-4) and r.feasible and r.infeasible_because == "none"
     # holdup time: 28.8 uJ / 5.664 mW = 5.085 ms
     assert r.holdup_time.to("ms").m == pytest.approx(5.0847, rel=1e-4)
     # NOR flash page programming at 0.64 MB/s: 12.8 ms, 72.4992 uJ -> infeasible;
     # needs C >= 2 x 72.4992 uJ / (9 - 3.24) V^2 = 25.17 uF
     nor = ck.brownout_save("8 KiB", "10 uF", "3.0 V", "1.8 V", write_bandwidth=hardware.NOR_FLASH.write_bandwidth)
     assert nor.save_time.to("ms").m == pytest.approx(12.8)
-    assert not nor.feasible and nor.limiting == "energy"
+    assert not nor.feasible and nor.infeasible_because == "energy"
     assert nor.min_capacitance.to("uF").m == pytest.approx(25.1733, rel=1e-4)
     assert ck.brownout_save("8 KiB", nor.min_capacitance * 1.000001, "3.0 V", "1.8 V",
                             write_bandwidth="0.64 MB/s").feasible
     # a state bigger than the 256 KiB of FRAM does not fit, whatever the capacitor
     big = ck.brownout_save("300 KiB", "1 F", "3.0 V", "1.8 V", mcu="FERAM_MCU")
-    assert not big.feasible and big.limiting == "nvm capacity"
+    assert not big.feasible and big.infeasible_because == "nvm capacity"
 
 
 # ============================================================ regimes

@@ -166,7 +166,7 @@ class TestDrainLoss:
         taus = np.linspace(drain, 3 * drain, 20001)
         cost = np.exp(drain / m) * np.expm1((taus + delta) / m) / taus
         assert plan.interval.to("s").m == pytest.approx(taus[np.argmin(cost)], abs=(taus[1] - taus[0]))
-        assert plan.limited_by == "drain"
+        assert plan.interval_set_by == "drain"
 
 
 class TestProperties:

@@ -58,15 +58,15 @@ def test_checkpoint_plan_blocking_vs_async():
     dram = ck.checkpoint_plan("350 GB", "4 h", "512 GB/s", drain_bandwidth="4.3 GB/s", buffer_capacity="1024 GB")
     assert dram.write_time.m == pytest.approx(350 / 512)
     assert dram.waste_fraction == pytest.approx(0.0152932, rel=1e-4)
-    assert dram.limited_by == "failures" and dram.feasible and dram.limiting == "none"
+    assert dram.interval_set_by == "failures" and dram.feasible and dram.infeasible_because == "none"
     assert dram.buffer_required.to("GB").m == pytest.approx(350)
     # draining at 0.375 GB/s (the storm's share) takes 933.3 s > the optimum: the drain sets the interval
     slow = ck.checkpoint_plan("350 GB", "4 h", "512 GB/s", drain_bandwidth="0.375 GB/s")
-    assert slow.limited_by == "drain" and slow.interval.m == pytest.approx(350 / 0.375)
+    assert slow.interval_set_by == "drain" and slow.interval.m == pytest.approx(350 / 0.375)
     assert slow.waste_fraction > dram.waste_fraction
     # a 256 GB staging buffer cannot hold 350 GB
     small = ck.checkpoint_plan("350 GB", "4 h", "512 GB/s", drain_bandwidth="4.3 GB/s", buffer_capacity="256 GB")
-    assert not small.feasible and small.limiting == "staging buffer"
+    assert not small.feasible and small.infeasible_because == "staging buffer"
 
 
 # ============================================================ bad input

@@ -38,7 +38,7 @@ def test_cheapest_upgrade_link_bound():
     p = S.cheapest_upgrade("4 GB/s", "50 TB", "4 TB", "28 GB/s", "10 Gbit/s", max_cache_capacity="15.36 TB")
     assert p.utilization == pytest.approx(1.25 / 0.92 / 4)
     assert p.needed_hit_fraction == pytest.approx(1 - 1.25 / 3.8)
-    assert not p.cache_can_help and p.cache_limit == "download link"
+    assert not p.cache_can_help and p.cache_limited_by == "download link"
     assert np.isinf(p.extra_cache_capacity.m)
     assert p.download_bandwidth_needed.to("GB/s").m == pytest.approx(0.92 * 3.8)
     assert p.extra_download_bandwidth.to("GB/s").m == pytest.approx(0.92 * 3.8 - 1.25)
@@ -71,7 +71,7 @@ def test_cheapest_upgrade_prices():
 def test_cheapest_upgrade_regimes(demand, cache_bw, choice, limit):
     p = S.cheapest_upgrade(demand, "10 TB", "4 TB", cache_bw, "10 Gbit/s")
     assert p.choice == choice
-    assert p.cache_limit == limit
+    assert p.cache_limited_by == limit
 
 
 # ============================================================ properties

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..._arrays import broadcast, scalar_or_array
 from ..._export import exporter
-from ..._records import Record, unit_field
+from ..._records import Record, renamed_field, unit_field
 from ..._validate import (
     Bandwidth,
     Capacitance,
@@ -44,8 +44,10 @@ class IncrementalCheckpoint(Record):
         The same for the whole state (a full checkpoint).
     meets_target : bool or array
         ``time <= target``.
-    margin : Quantity [time]
-        ``target - time`` (negative when missed).
+    target_slack : Quantity [time]
+        Time to spare against the target, ``target - time`` (negative when
+        missed).  Called ``margin`` before 0.2; that name still works for one
+        release and warns.
     max_dirty_fraction : float or array
         Largest dirty fraction that meets the target (0 when even the latency misses it).
     """
@@ -53,8 +55,10 @@ class IncrementalCheckpoint(Record):
     time: Any
     full_time: Any
     meets_target: Any
-    margin: Any
+    target_slack: Any
     max_dirty_fraction: Any
+
+    margin = renamed_field("IncrementalCheckpoint", "margin", "target_slack")
 
 
 @export
@@ -194,25 +198,32 @@ class BrownoutSave(Record):
         the constant-power law only).
     holdup_time : Quantity [time]
         How long the capacitor runs the MCU before its voltage reaches the cutoff.
-    margin : float or array
+    energy_ratio : float or array
         ``holdup_time / save_time`` (above 1: feasible); under constant power
-        also ``energy_available / energy_required``.
+        this is ``energy_available / energy_required``, under constant current
+        the charge the capacitor holds over the charge the save draws.  Called
+        ``margin`` before 0.2; that name still works for one release and warns.
     feasible : bool or array
         Enough energy and the state fits the non-volatile memory.
     min_capacitance : Quantity [capacitance]
         Smallest capacitor that would just suffice.
-    limiting : str or array
-        ``"none"``, ``"energy"`` or ``"nvm capacity"``.
+    infeasible_because : str or array
+        Why the save fails: ``"none"`` (it succeeds), ``"energy"`` or
+        ``"nvm capacity"``.  Called ``limiting`` before 0.2; that name still
+        works for one release and warns.
     """
 
     save_time: Any = unit_field("s")
     energy_required: Any = unit_field("J")
     energy_available: Any = unit_field("J")
     holdup_time: Any = unit_field("s")
-    margin: Any
+    energy_ratio: Any
     feasible: Any
     min_capacitance: Any = unit_field("F")
-    limiting: Any
+    infeasible_because: Any
+
+    margin = renamed_field("BrownoutSave", "margin", "energy_ratio")
+    limiting = renamed_field("BrownoutSave", "limiting", "infeasible_because")
 
 
 @export
@@ -315,15 +326,15 @@ def brownout_save(state_size, capacitance, start_voltage, cutoff_voltage, mcu=FE
     energy needed:
 
     >>> r = brownout_save("8 KiB", "10 uF", "3.0 V", "1.8 V")
-    >>> round(r.save_time.to("ms").m, 6), r.feasible, round(r.margin, 2)
+    >>> round(r.save_time.to("ms").m, 6), r.feasible, round(r.energy_ratio, 2)
     (0.512, True, 9.93)
 
     Behind the MCU's internal (linear) regulator it draws 5.664 mW / 3.0 V =
     1.888 mA: the capacitor holds ``10 uF x 1.2 V = 12 uC`` against
-    ``1.888 mA x 0.512 ms = 0.9667 uC``, a margin of 12.41:
+    ``1.888 mA x 0.512 ms = 0.9667 uC``, a ratio of 12.41:
 
     >>> c = brownout_save("8 KiB", "10 uF", "3.0 V", "1.8 V", load="constant_current")
-    >>> round(c.margin, 2), round(c.holdup_time.to("ms").m, 3)
+    >>> round(c.energy_ratio, 2), round(c.holdup_time.to("ms").m, 3)
     (12.41, 6.356)
     """
     _check_voltages("brownout_save", start_voltage, cutoff_voltage)
@@ -355,5 +366,6 @@ def brownout_save(state_size, capacitance, start_voltage, cutoff_voltage, mcu=FE
     enough = np.asarray(holdup >= t)
     limiting = np.where(~fits, "nvm capacity", np.where(enough, "none", "energy"))
     return BrownoutSave.build(save_time=t + 0.0 * have, energy_required=need + 0.0 * have,
-                              energy_available=have + 0.0 * need, holdup_time=holdup + 0.0 * need, margin=margin,
-                              feasible=enough & fits, min_capacitance=cmin, limiting=limiting)
+                              energy_available=have + 0.0 * need, holdup_time=holdup + 0.0 * need,
+                              energy_ratio=margin, feasible=enough & fits, min_capacitance=cmin,
+                              infeasible_because=limiting)

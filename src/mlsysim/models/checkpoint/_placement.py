@@ -10,7 +10,7 @@ import numpy as np
 
 from ..._arrays import broadcast
 from ..._export import exporter
-from ..._records import Record, unit_field
+from ..._records import Record, renamed_field, unit_field
 from ..._validate import (
     Bandwidth,
     Count,
@@ -219,8 +219,10 @@ class CheckpointPlan(Record):
     interval : Quantity [time]
         The interval to use: the optimum, or the drain time when the drain
         needs longer (it must finish before the next checkpoint).
-    limited_by : str or array
-        ``"failures"`` (the optimum) or ``"drain"``.
+    interval_set_by : str or array
+        What sets ``interval``: ``"failures"`` (the optimum) or ``"drain"``.
+        Called ``limited_by`` before 0.2; that name still works for one
+        release and warns.
     waste_fraction : float or array
         Expected long-run share of wall-clock time not spent on useful work
         at ``interval``, snapshots lost during their drain included.
@@ -231,8 +233,10 @@ class CheckpointPlan(Record):
         Staging buffer the asynchronous scheme needs (``state_size``; 0 when blocking).
     feasible : bool or array
         False when the staging buffer is smaller than the checkpoint.
-    limiting : str or array
-        ``"none"`` or ``"staging buffer"``.
+    infeasible_because : str or array
+        Why the plan fails: ``"none"`` (it works) or ``"staging buffer"``.
+        Called ``limiting`` before 0.2; that name still works for one
+        release and warns.
     """
 
     mode: Any
@@ -240,12 +244,15 @@ class CheckpointPlan(Record):
     drain_time: Any = unit_field("s")
     optimal_interval: Any = unit_field("s")
     interval: Any = unit_field("s")
-    limited_by: Any
+    interval_set_by: Any
     waste_fraction: Any
     drain_loss: Any
     buffer_required: Any = unit_field("B")
     feasible: Any
-    limiting: Any
+    infeasible_because: Any
+
+    limited_by = renamed_field("CheckpointPlan", "limited_by", "interval_set_by")
+    limiting = renamed_field("CheckpointPlan", "limiting", "infeasible_because")
 
 
 @export
@@ -341,7 +348,7 @@ def checkpoint_plan(state_size, mtbf, write_bandwidth, drain_bandwidth=None, res
 
     >>> nvme = checkpoint_plan("350 GB", "4 h", "4.3 GB/s")
     >>> dram = checkpoint_plan("350 GB", "4 h", "512 GB/s", drain_bandwidth="4.3 GB/s")
-    >>> round(nvme.waste_fraction, 3), round(dram.waste_fraction, 4), dram.limited_by
+    >>> round(nvme.waste_fraction, 3), round(dram.waste_fraction, 4), dram.interval_set_by
     (0.103, 0.0153, 'failures')
     >>> round(dram.drain_loss, 4)
     0.0056
@@ -367,7 +374,7 @@ def checkpoint_plan(state_size, mtbf, write_bandwidth, drain_bandwidth=None, res
     mode = np.where(np.asarray(asynchronous), "asynchronous", "blocking")
     return CheckpointPlan.build(mode=mode, write_time=delta, drain_time=drain + 0.0 * delta,
                                 optimal_interval=opt, interval=tau,
-                                limited_by=np.where(drain > opt, "drain", "failures"),
+                                interval_set_by=np.where(drain > opt, "drain", "failures"),
                                 waste_fraction=waste, drain_loss=-np.expm1(-drain / m),
                                 buffer_required=need + 0.0 * delta, feasible=feasible,
-                                limiting=np.where(feasible, "none", "staging buffer"))
+                                infeasible_because=np.where(feasible, "none", "staging buffer"))

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..._arrays import broadcast
 from ..._export import exporter
-from ..._records import Record
+from ..._records import Record, renamed_field
 from ..._validate import (
     Bandwidth,
     Choice,
@@ -348,10 +348,11 @@ class UpgradePlan(Record):
         Price of each option (None when its price was not given; ``inf`` when infeasible).
     cache_can_help : bool or ndarray
         More cache alone reaches the target.
-    cache_limit : str or ndarray of str
+    cache_limited_by : str or ndarray of str
         Why more cache cannot help: ``"download link"`` (the cache cannot grow
         enough to relieve it), ``"cache bandwidth"`` (the cache device cannot
-        serve the extra hits) or ``"none"``.
+        serve the extra hits) or ``"none"``.  Called ``cache_limit`` before
+        0.2; that name still works for one release and warns.
     choice : str or ndarray of str
         ``"none needed"``, ``"cache capacity"``, ``"download bandwidth"``,
         ``"either"`` (both work, no prices to compare) or ``"neither"``.
@@ -369,8 +370,10 @@ class UpgradePlan(Record):
     cache_cost: Any
     download_cost: Any
     cache_can_help: Any
-    cache_limit: Any
+    cache_limited_by: Any
     choice: Any
+
+    cache_limit = renamed_field("UpgradePlan", "cache_limit", "cache_limited_by")
 
 
 @export
@@ -449,7 +452,7 @@ def cheapest_upgrade(demand, dataset_size, cache_capacity, cache_bandwidth, down
     a 10 Gbit/s link, at most 15.36 TB of NVMe:
 
     >>> p = cheapest_upgrade("4 GB/s", "50 TB", "4 TB", "28 GB/s", "10 Gbit/s", max_cache_capacity="15.36 TB")
-    >>> round(p.utilization, 3), p.cache_can_help, p.cache_limit, p.choice
+    >>> round(p.utilization, 3), p.cache_can_help, p.cache_limited_by, p.choice
     (0.34, False, 'download link', 'download bandwidth')
     >>> round(p.extra_download_bandwidth.to("Gbit/s").m, 1)
     18.0

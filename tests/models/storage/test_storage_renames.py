@@ -1,7 +1,8 @@
-"""Renamed record fields of the edge models: the old names still work for one release and warn."""
+"""Renamed record fields of the storage models: the old names still work for one release and warn."""
 
 import pytest
 
+from _helpers import check_renamed
 from mlsysim.models import storage as st
 
 
@@ -30,3 +31,10 @@ def test_old_names_are_not_fields():
     a = st.audio_buffer("64 KiB", "16 kHz")
     assert "buffer_slack" in a.as_dict() and "headroom" not in a.as_dict()
     assert "headroom" not in str(a)
+
+
+def test_upgrade_plan_cache_limit_is_cache_limited_by_and_warns():
+    # 4 GB/s of demand on 50 TB, 4 TB cached: reaching 0.95 x 4 = 3.8 GB/s over a 1.25 GB/s link needs
+    # h = 1 - 1.25 / 3.8 = 0.671 > 15.36 / 50 = 0.307, the most cache the node holds: the link limits the cache
+    p = st.cheapest_upgrade("4 GB/s", "50 TB", "4 TB", "28 GB/s", "10 Gbit/s", max_cache_capacity="15.36 TB")
+    assert check_renamed(p, "cache_limit", "cache_limited_by") == "download link"
