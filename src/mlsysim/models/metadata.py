@@ -338,11 +338,12 @@ class MdsSaturation(Record):
     servers_needed: Any
 
 
-def _saturation(demand: Any, unit_rate: Any, units: Any, efficiency: Any, target: Any) -> tuple[Any, ...]:
+def _saturation(demand: Any, unit_rate: Any, units: Any, efficiency: Any, target: Any) -> dict[str, Any]:
+    """Capacity, utilization, whether it is over 1, and the units needed, by name (shared by two records)."""
     capacity = _pooled_capacity(unit_rate, units, efficiency)
     utilization = demand / capacity
     needed = _units_needed(demand, unit_rate, efficiency, target)
-    return broadcast(_Q(capacity, _PER_SECOND), utilization, utilization > 1.0, needed)
+    return dict(capacity=_Q(capacity, _PER_SECOND), utilization=utilization, over=utilization > 1.0, needed=needed)
 
 
 @export
@@ -417,8 +418,9 @@ def mds_saturation(demand, servers=1, server=hardware.LUSTRE_MDS, scaling_effici
     >>> mds_saturation("4915200 1/s", scaling_efficiency=0.8).servers_needed
     123.0
     """
-    return MdsSaturation(*_saturation(demand.m, server.ops_rate.m_as(_PER_SECOND), servers,
-                                      scaling_efficiency, target_utilization))
+    s = _saturation(demand.m, server.ops_rate.m_as(_PER_SECOND), servers, scaling_efficiency, target_utilization)
+    return MdsSaturation.build(capacity=s["capacity"], utilization=s["utilization"], overloaded=s["over"],
+                               servers_needed=s["needed"])
 
 
 @export
@@ -968,4 +970,6 @@ def prefix_load(request_rate, prefixes=1, store=hardware.S3_STANDARD, method="GE
     (True, 298.0)
     """
     rate = store.get_rate_per_prefix if method == "GET" else store.put_rate_per_prefix
-    return PrefixLoad(*_saturation(request_rate.m, rate.m_as(_PER_SECOND), prefixes, 1.0, target_utilization))
+    s = _saturation(request_rate.m, rate.m_as(_PER_SECOND), prefixes, 1.0, target_utilization)
+    return PrefixLoad.build(capacity=s["capacity"], utilization=s["utilization"], throttled=s["over"],
+                            prefixes_needed=s["needed"])

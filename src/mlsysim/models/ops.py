@@ -33,9 +33,9 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from .._arrays import broadcast, scalar_or_array
+from .._arrays import scalar_or_array
 from .._export import exporter
-from .._records import Record
+from .._records import Record, unit_field
 from .._validate import Count, Fraction, MoneyRate, Number, Probability, Rate, Time, validated
 from ..errors import DomainError, warn_regime
 from ..units import quantity, ureg
@@ -180,10 +180,10 @@ class ToilBreakdown(Record):
         ``"alerts"``, ``"deployments"`` or ``"dependencies"``: the largest term.
     """
 
-    alerts: object
-    deployments: object
-    dependencies: object
-    total: object
+    alerts: object = unit_field("USD/s")
+    deployments: object = unit_field("USD/s")
+    dependencies: object = unit_field("USD/s")
+    total: object = unit_field("USD/s")
     dependency_share: object
     dominant: object
 
@@ -244,9 +244,8 @@ def toil_breakdown(models, *, alert_cost, deploy_cost, dependency_cost, heteroge
         share = np.where(total > 0, deps / total, 0.0)
     stacked = np.stack([alerts, deploys, deps])
     dominant = np.array(["alerts", "deployments", "dependencies"])[np.argmax(stacked, axis=0)]
-    fields = broadcast(_Q(alerts, _USD_PER_S), _Q(deploys, _USD_PER_S), _Q(deps, _USD_PER_S),
-                       _Q(total, _USD_PER_S), share)
-    return ToilBreakdown(*fields, scalar_or_array(dominant))
+    return ToilBreakdown.build(alerts=alerts, deployments=deploys, dependencies=deps, total=total,
+                               dependency_share=share, dominant=dominant)
 
 
 @export
@@ -810,8 +809,8 @@ class ShadowPlan(Record):
     """
 
     requests: object
-    duration: object
-    release_cycle: object
+    duration: object = unit_field("s")
+    release_cycle: object = unit_field("s")
     fits: object
     required_fraction: object
     cycle_share: object
@@ -874,10 +873,9 @@ def shadow_plan(confidence, failure_rate, request_rate, traffic_fraction=1.0, *,
     duration = n / (lam * traffic_fraction)
     cycle = release_cycle.m
     requests = _as_counts(n, "shadow_plan()", allowed_failures)
-    requests, duration, cycle, fraction, share = broadcast(
-        requests, _Q(duration, _SECOND), _Q(cycle, _SECOND), n / (lam * cycle), duration / cycle)
-    fits = scalar_or_array(np.asarray(duration.m <= cycle.m))
-    return ShadowPlan(requests, duration, cycle, fits, fraction, share)
+    return ShadowPlan.build(requests=requests, duration=duration, release_cycle=cycle,
+                            fits=np.asarray(duration <= cycle), required_fraction=n / (lam * cycle),
+                            cycle_share=duration / cycle)
 
 
 # ---------------------------------------------------------------- sequential validation
@@ -1345,5 +1343,6 @@ def ensemble_dependencies(models, *, heterogeneity=1.0, releases_per_model=1.0):
     per_side = h * (n - 1.0) / 2.0
     per_release = h * (n - 1.0)
     per_round = r * n * per_release
-    fields = broadcast(contracts, per_side, per_side, per_release, per_round, r * per_release)
-    return EnsembleDependencies(*fields)
+    return EnsembleDependencies.build(contracts=contracts, upstream_per_model=per_side, downstream_per_model=per_side,
+                                      checks_per_release=per_release, checks_per_round=per_round,
+                                      checks_per_model=r * per_release)

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..._arrays import broadcast, scalar_or_array
+from ..._arrays import scalar_or_array
 from ..._export import exporter
 from ..._records import Record, renamed_field, unit_field
 from ..._validate import (
@@ -52,10 +52,10 @@ class IncrementalCheckpoint(Record):
         Largest dirty fraction that meets the target (0 when even the latency misses it).
     """
 
-    time: Any
-    full_time: Any
+    time: Any = unit_field("s")
+    full_time: Any = unit_field("s")
     meets_target: Any
-    target_slack: Any
+    target_slack: Any = unit_field("s")
     max_dirty_fraction: Any
 
     margin = renamed_field("IncrementalCheckpoint", "margin", "target_slack")
@@ -115,9 +115,8 @@ def incremental_checkpoint(state_size, dirty_fraction, bandwidth, target="100 ms
     t = lat + dirty_fraction * s / b
     full = lat + s / b + 0.0 * t
     fmax = np.clip((target.m - lat) * b / s, 0.0, 1.0)
-    fields = broadcast(quantity(t, "s"), quantity(full, "s"), np.asarray(t <= target.m), quantity(target.m - t, "s"),
-                       np.asarray(fmax + 0.0 * t, float))
-    return IncrementalCheckpoint(*fields)
+    return IncrementalCheckpoint.build(time=t, full_time=full, meets_target=np.asarray(t <= target.m),
+                                       target_slack=target.m - t, max_dirty_fraction=np.asarray(fmax + 0.0 * t, float))
 
 
 def _check_voltages(fname: str, start_voltage: Any, cutoff_voltage: Any) -> None:

@@ -461,8 +461,8 @@ def fit_failures(times_between_failures, *, censored=None, censored_last=False):
     unit = times_between_failures.units
     mtbf_w = lam * _gamma1(k)
     return FailureFit(
-        exponential=Exponential(quantity(m_exp, "s")),
-        weibull=Weibull(k, quantity(mtbf_w, "s")),
+        exponential=Exponential(mtbf=quantity(m_exp, "s")),
+        weibull=Weibull(shape=k, mtbf=quantity(mtbf_w, "s")),
         exponential_log_likelihood=float(ll_exp),
         weibull_log_likelihood=float(ll_w),
         exponential_aic=float(2.0 - 2.0 * ll_exp),

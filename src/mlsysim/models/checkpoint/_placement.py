@@ -8,7 +8,6 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ..._arrays import broadcast
 from ..._export import exporter
 from ..._records import Record, renamed_field, unit_field
 from ..._validate import (
@@ -19,7 +18,6 @@ from ..._validate import (
     Time,
     validated,
 )
-from ...units import quantity
 from ._common import _s
 from ._intervals import _optimal_fraction
 from ._runtime import _segment_parts
@@ -101,14 +99,14 @@ class CheckpointStorm(Record):
         ``"shared storage"`` or ``"node link"``.
     """
 
-    total_size: Any
-    demand: Any
-    supply: Any
+    total_size: Any = unit_field("B")
+    demand: Any = unit_field("B/s")
+    supply: Any = unit_field("B/s")
     oversubscription: Any
     saturated: Any
-    per_node_bandwidth: Any
-    node_stall: Any
-    window: Any
+    per_node_bandwidth: Any = unit_field("B/s")
+    node_stall: Any = unit_field("s")
+    window: Any = unit_field("s")
     groups_needed: Any
     bottleneck: Any
 
@@ -193,11 +191,10 @@ def checkpoint_storm(state_size, nodes, node_bandwidth, storage_bandwidth, group
     fit = np.maximum(1.0, np.floor(big_b / b))  # writers the storage can feed at full link speed
     needed = np.minimum(np.ceil(n / fit), n)
     bottleneck = np.where(b * large > big_b, "shared storage", "node link")
-    fields = broadcast(quantity(n * size + 0.0 * g, "B"), quantity(demand, "B/s"), quantity(big_b + 0.0 * demand, "B/s"),
-                       np.asarray(demand / big_b, float), np.asarray(demand > big_b),
-                       quantity(per_node, "B/s"), quantity(group_time(large), "s"), quantity(window, "s"),
-                       np.asarray(needed + 0.0 * g, float), bottleneck)
-    return CheckpointStorm(*fields)
+    return CheckpointStorm.build(total_size=n * size + 0.0 * g, demand=demand, supply=big_b + 0.0 * demand,
+                                 oversubscription=np.asarray(demand / big_b, float), saturated=np.asarray(demand > big_b),
+                                 per_node_bandwidth=per_node, node_stall=group_time(large), window=window,
+                                 groups_needed=np.asarray(needed + 0.0 * g, float), bottleneck=bottleneck)
 
 
 @export
