@@ -261,6 +261,8 @@ def _as_magnitude(value: Any) -> Any:
     t = type(value)
     if t is float:
         return value
+    if t is np.float64:  # a numpy result passed on: common, and the ABC checks below are slow
+        return float(value)
     if t is int:
         return _int_to_float(value)
     if isinstance(value, (bool, np.bool_)) or value is None:

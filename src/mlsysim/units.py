@@ -321,12 +321,25 @@ def _save(path: Any, payload: Any) -> None:
         pass
 
 
+@functools.lru_cache(maxsize=4096)
+def _guarded(text: str) -> str:
+    """:func:`_guard`, remembered per string (a refusal raises again each time)."""
+    return _guard(text)
+
+
 def _finish(reg: pint.UnitRegistry) -> pint.UnitRegistry:
     reg.formatter.default_format = "~P"
     # Installed after the definitions are loaded: every string the registry
     # parses from now on (Q_("..."), Unit("..."), q.to("..."), parse_quantity)
     # passes the guard first.
-    reg.preprocessors.append(_guard)
+    # pint runs the preprocessors on every ``q.m_as("B/s")`` (twice); the guard is a
+    # pure function of the string, so its answers are cached (refusals are not).
+    reg.preprocessors.append(_guarded)
+    # pint caches a parsed unit expression only when it is a single unit name, so
+    # ``q.m_as("B/s")`` re-ran every preprocessor on each call (about 10 us); the
+    # registry's units never change after this point, so a bounded cache of
+    # expression -> UnitsContainer is safe (errors are raised again, never cached).
+    reg._parse_units_as_container = functools.lru_cache(maxsize=1024)(reg._parse_units_as_container)
     return reg
 
 
@@ -369,6 +382,91 @@ if not _fast_construction_works():  # pragma: no cover
 @functools.lru_cache(maxsize=512)
 def _units_of(unit: str) -> Any:
     return ureg.parse_units(unit)._units
+
+
+# ---- fast unit conversion: q.m_as("B/s") and q.to("min") without pint's machinery
+#
+# pint converts by looking up both units' root factors on every call (about
+# 10-15 us for a scalar).  For a multiplicative unit the result is
+# ``magnitude * factor`` with the factor pint itself computes, so the factor of
+# each (unit, target) pair is asked of pint once and remembered; values are
+# bit-identical to pint's (checked at import below).  Offset units (degC),
+# active contexts and magnitudes other than float, int and float arrays take
+# pint's own path.
+
+_plain_m_as = Quantity.m_as
+_plain_to = Quantity.to
+_CONVERSION: dict[tuple[Any, Any], Any] = {}
+_UnitClass = type(ureg.second)
+
+
+def _conversion(units: Any, target: Any) -> Any:
+    """``(factor, target UnitsContainer)`` from ``units`` to ``target`` (str or Unit), or None."""
+    key = (units, target)
+    try:
+        return _CONVERSION[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable target
+        return None
+    dst = _units_of(target) if type(target) is str else target._units
+    one = _plain_m_as(_raw_quantity(1.0, units), dst)
+    zero = _plain_m_as(_raw_quantity(0.0, units), dst)  # DimensionalityError propagates, uncached
+    found = (float(one), dst) if zero == 0 and type(one) is float else None
+    if len(_CONVERSION) < 4096:
+        _CONVERSION[key] = found
+    return found
+
+
+def _fast_m_as(self: Any, units: Any) -> Any:
+    """Pint's ``Quantity.m_as`` with the conversion factor cached per unit pair."""
+    t = type(units)
+    if (t is str or t is _UnitClass) and not ureg._active_ctx.contexts:
+        m = self._magnitude
+        tm = type(m)
+        if tm is float or tm is int or (tm is np.ndarray and m.dtype.kind == "f"):
+            conv = _conversion(self._units, units)
+            if conv is not None:
+                if conv[1] == self._units:
+                    return m  # pint returns the magnitude itself when the units are the same
+                return m * conv[0]
+    return _plain_m_as(self, units)
+
+
+def _fast_to(self: Any, other: Any = None, *contexts: Any, **ctx_kwargs: Any) -> Any:
+    """Pint's ``Quantity.to`` with the conversion factor cached per unit pair."""
+    t = type(other)
+    if (t is str or t is _UnitClass) and not contexts and not ctx_kwargs and not ureg._active_ctx.contexts:
+        m = self._magnitude
+        tm = type(m)
+        if tm is float or (tm is np.ndarray and m.dtype.kind == "f"):
+            conv = _conversion(self._units, other)
+            if conv is not None:
+                return _raw_quantity(m if conv[1] == self._units else m * conv[0], conv[1])
+    return _plain_to(self, other, *contexts, **ctx_kwargs)
+
+
+def _fast_conversion_works() -> bool:
+    """The cached conversion gives pint's values bit for bit (for the units models use)."""
+    try:
+        pairs = [("GB/s", "B/s"), ("h", "s"), ("uF", "F"), ("KiB", "B"), ("USD/year", "USD/s"), ("mW", "W"),
+                 ("s", "min"), ("TB", "GiB"), ("1/h", "1/s"), ("ms", "s")]
+        for src, dst in pairs:
+            for v in (1.0, 3.7, 1e-300, 123456789.123, np.array([0.1, 2.5e10])):
+                a, b = _raw_quantity(v, _units_of(src)), _raw_quantity(v, _units_of(src))
+                want_m, want_q = _plain_m_as(a, dst), _plain_to(a, dst)
+                got_m, got_q = _fast_m_as(b, dst), _fast_to(b, dst)
+                if not (np.array_equal(want_m, got_m) and np.array_equal(want_q._magnitude, got_q._magnitude)
+                        and want_q._units == got_q._units):
+                    return False
+        return True
+    except Exception:  # pragma: no cover - depends on pint internals
+        return False
+
+
+if _fast_conversion_works():
+    Quantity.m_as = _fast_m_as
+    Quantity.to = _fast_to
 
 
 def quantity(magnitude: Any, unit: Any) -> Any:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from .._arrays import scalar_or_array
+from .._arrays import blockwise, scalar_or_array
 from .._export import exporter
 from .._records import Record, unit_field
 from .._validate import Count, Fraction, MoneyRate, Number, Probability, Rate, Time, validated
@@ -593,10 +593,12 @@ def _few_failures_n(c, p, k, n0):
 
 
 def _canary_n(c, p, k):
-    """Sample sizes as floats (broadcast arrays ``c``, ``p``, ``k``)."""
-    c, p, k = (np.asarray(x, dtype=float) for x in np.broadcast_arrays(c, p, k))
-    shape = c.shape
-    c, p, k = c.ravel(), p.ravel(), k.ravel()
+    """Sample sizes as floats (broadcast arrays ``c``, ``p``, ``k``), searched block by block."""
+    return blockwise(_canary_n_flat, c, p, k)
+
+
+def _canary_n_flat(c, p, k):
+    """:func:`_canary_n` on 1-d arrays of one length."""
     n = _zero_failure_n(c, p)
     if np.any(k > 0):
         n0 = n.copy()
@@ -606,7 +608,7 @@ def _canary_n(c, p, k):
         rest = (k > 0) & ~termwise
         if rest.any():
             n[rest] = _beta_search_n(c[rest], p[rest], k[rest], n0[rest])
-    return n.reshape(shape)
+    return n
 
 
 def _beta_search_n(c, p, k, n0):
@@ -961,53 +963,74 @@ def _alarm_ok(k, n, p0, alpha):
 
 
 def _fixed_design(p0, p1, alpha, beta):
-    """Smallest fixed-size test.
+    """Smallest fixed-size test: ``(n, k)`` arrays in the broadcast shape, searched block by block.
 
-    For each threshold k the size n_k that keeps the miss rate at p1 below beta, and the smallest k whose false-alarm rate at p0
-    is at most alpha.
+    For each threshold k, the size n_k that keeps the miss rate at p1 below
+    beta; the answer is the smallest k whose false-alarm rate at p0 is at
+    most alpha.  The false-alarm rate falls as k grows, so the answer is the
+    first k that passes: the k with ``ok(k) and not ok(k - 1)``.
+    """
+    p0, p1, alpha, beta = np.broadcast_arrays(p0, p1, alpha, beta)
+    shape = p0.shape
+    p0, p1, alpha, beta = (np.ravel(a) for a in (p0, p1, alpha, beta))
+    n, k = blockwise(_fixed_design_near_guess, p0, p1, alpha, beta)
+    left = np.flatnonzero(np.isnan(k))  # few (2 in 1e3 in testing): searched together, not block by block
+    if left.size:
+        n[left], k[left] = blockwise(_fixed_design_search, p0[left], p1[left], alpha[left], beta[left])
+    return n.reshape(shape), k.reshape(shape)
 
-    The false-alarm rate falls as k grows, so the answer is the first k that
-    passes.  Three candidates around the normal approximation of the design
-    are tried in one pass; elements they do not settle (the first candidate
-    already passes above 0, or none passes) fall back to doubling and
-    bisection over k.
+
+def _fixed_design_alarm_ok(k, p0, p1, alpha, beta):
+    """Whether threshold ``k`` keeps the false alarms within ``alpha``, and its size ``n_k`` (1-d arrays)."""
+    n = _canary_n_flat(1.0 - beta, p1, k)
+    return _alarm_ok(k, n, p0, alpha), n
+
+
+def _fixed_design_near_guess(p0, p1, alpha, beta):
+    """``(n, k)`` where the answer is within one of the normal approximation's guess ``g``; ``k`` NaN elsewhere.
+
+    ``ok(g)`` is decided for every element, then ``ok(g - 1)`` where ``g``
+    passes and ``ok(g + 1)`` where it fails: two sample-size searches per
+    element.
     """
     from scipy.special import ndtri
 
-    shape = p0.shape
-    p0, p1, alpha, beta = (np.ravel(v) for v in (p0, p1, alpha, beta))
-    conf = 1.0 - beta
-
-    def alarm_ok(k, sel=slice(None), sizes=None):
-        n = _canary_n(conf[sel], p1[sel], k)
-        if sizes is not None:
-            sizes.append(n)
-        return _alarm_ok(k, n, p0[sel], alpha[sel])
-
-    root_n = (ndtri(1.0 - alpha) * np.sqrt(p0 * (1.0 - p0)) + ndtri(1.0 - beta) * np.sqrt(p1 * (1.0 - p1))) / (p1 - p0)
-    guess = np.floor(root_n * root_n * p0 + ndtri(1.0 - alpha) * root_n * np.sqrt(p0 * (1.0 - p0)))
+    za, zb = ndtri(1.0 - alpha), ndtri(1.0 - beta)
+    root_n = (za * np.sqrt(p0 * (1.0 - p0)) + zb * np.sqrt(p1 * (1.0 - p1))) / (p1 - p0)
+    guess = np.floor(root_n * root_n * p0 + za * root_n * np.sqrt(p0 * (1.0 - p0)))
     guess = np.clip(np.nan_to_num(guess, nan=0.0, posinf=0.0), 1.0, 2.0**40)
-    cand = np.stack([guess - 1.0, guess, guess + 1.0])  # (3, N)
-    rows = p0.size
-    sizes = []
-    ok = alarm_ok(cand.ravel(), np.tile(np.arange(rows), 3), sizes).reshape(3, rows)
-    n_cand = sizes[0].reshape(3, rows)
-    k = np.where(~ok[0] & ok[1], cand[1], np.where(~ok[1] & ok[2], cand[2], np.nan))
-    n = np.where(~ok[0] & ok[1], n_cand[1], n_cand[2])
-    k = np.where(ok[0] & (cand[0] == 0.0), 0.0, k)
-    n = np.where(ok[0] & (cand[0] == 0.0), n_cand[0], n)
-    left = np.flatnonzero(np.isnan(k))
-    if left.size:
-        hi = np.ones(left.size)
-        for _ in range(64):
-            short = ~alarm_ok(hi, left)
-            if not short.any():
-                break
-            hi = np.where(short, 2.0 * hi, hi)
-        ok0 = alarm_ok(np.zeros(left.size), left)
-        k[left] = np.where(ok0, 0.0, _smallest_true(lambda kk: alarm_ok(kk, left), np.zeros(left.size), hi))
-        n[left] = _canary_n(conf[left], p1[left], k[left])
-    return n.reshape(shape), k.reshape(shape)
+    ok_g, n = _fixed_design_alarm_ok(guess, p0, p1, alpha, beta)
+    k = np.full(guess.shape, np.nan)
+    # where g passes: g is the answer if g - 1 fails; 0 is the answer if g - 1 = 0 passes
+    at = np.flatnonzero(ok_g)
+    if at.size:
+        below = guess[at] - 1.0
+        ok_b, n_b = _fixed_design_alarm_ok(below, p0[at], p1[at], alpha[at], beta[at])
+        k[at] = np.where(ok_b, np.where(below == 0.0, 0.0, np.nan), guess[at])
+        n[at] = np.where(ok_b, n_b, n[at])
+    # where g fails: g + 1 is the answer if it passes
+    at = np.flatnonzero(~ok_g)
+    if at.size:
+        above = guess[at] + 1.0
+        ok_a, n[at] = _fixed_design_alarm_ok(above, p0[at], p1[at], alpha[at], beta[at])
+        k[at] = np.where(ok_a, above, np.nan)
+    return n, k
+
+
+def _fixed_design_search(p0, p1, alpha, beta):
+    """``(n, k)`` by doubling then bisection over ``k`` (the elements the guess did not settle)."""
+    def ok(k):
+        return _fixed_design_alarm_ok(k, p0, p1, alpha, beta)[0]
+
+    hi = np.ones(p0.size)
+    for _ in range(64):
+        short = ~ok(hi)
+        if not short.any():
+            break
+        hi = np.where(short, 2.0 * hi, hi)
+    zero = np.zeros(p0.size)
+    k = np.where(ok(zero), 0.0, _smallest_true(ok, zero, hi))
+    return _canary_n_flat(1.0 - beta, p1, k), k
 
 
 def _geometric_filter(u, q):

@@ -23,6 +23,14 @@ export = exporter(__all__)
 
 def _expm1_minus_x(x: np.ndarray) -> np.ndarray:
     """``expm1(x) - x`` without cancellation for small ``x >= 0``."""
+    if np.ndim(x) == 0:  # the same operations on one float: ~1 us instead of ~25 on a 0-d array
+        xf = float(x)
+        if xf < 0.1:
+            acc = 1.0
+            for k in range(14, 2, -1):
+                acc = 1.0 + xf / k * acc
+            return 0.5 * xf * xf * acc
+        return float(np.expm1(xf)) - xf
     small = x < 0.1  # above, expm1(x) - x loses at most a factor 2/x = 20 (4e-15 relative)
     xs = np.where(small, x, 0.0)
     acc = np.ones_like(xs)
@@ -57,6 +65,12 @@ def _segments(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, mtbf: n
         count = work / interval
         return tuple(count * part for part in _segment_parts(interval, delta, mtbf, restart))
     whole, rest = _whole_segments(work, interval)
+    if not (np.ndim(rest) or np.ndim(delta) or np.ndim(mtbf) or np.ndim(restart) or np.ndim(interval)):
+        # one scalar job: the full and the last segment each on floats (same operations)
+        full = _segment_parts(interval, delta, mtbf, restart)
+        last = _segment_parts(float(rest), delta, mtbf, restart) if rest > 0.0 else (0.0,) * 4
+        n = float(whole)
+        return tuple((n * f if n > 0 else 0.0) + part for f, part in zip(full, last))
     # the full and the last segment in one pass: half the array operations of two calls
     tau, rest, delta, mtbf, restart = np.broadcast_arrays(interval, rest, delta, mtbf, restart)
     parts = _segment_parts(np.stack([tau, rest]), delta, mtbf, restart)
