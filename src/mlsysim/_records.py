@@ -79,7 +79,8 @@ class Record:
         A field declared with :func:`unit_field` may be given as a bare
         magnitude (in its declared unit); every other field is taken as given.
         Scalar inputs give Python scalars, array inputs arrays of the broadcast
-        shape; names (str arrays) stay str arrays.
+        shape; names (str arrays) stay str arrays.  A field given as ``None``
+        (an optional result that was not computed) stays ``None``.
 
         >>> import attrs
         >>> @attrs.frozen
@@ -93,7 +94,8 @@ class Record:
         scalar = _scalar_fields(fields, declared)
         if scalar is not None:  # every field a scalar: the cheap, common case of a scalar call
             return cls(**scalar)
-        names = list(fields)
+        built = dict.fromkeys(fields)  # None stays None, not an object array of None
+        names = [n for n in fields if fields[n] is not None]
         values = []
         for name in names:
             v = fields[name]
@@ -102,7 +104,8 @@ class Record:
                 v = quantity(np.asarray(v, dtype=float) if not isinstance(v, float) else v, u)
             values.append(v)
         out = broadcast(*values)
-        return cls(**{n: _as_text(v) for n, v in zip(names, out)})
+        built.update((n, _as_text(v)) for n, v in zip(names, out))
+        return cls(**built)
 
     def __str__(self) -> str:
         rows = [(f.name, format_value(getattr(self, f.name))) for f in attrs.fields(type(self))]

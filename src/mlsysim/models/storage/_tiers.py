@@ -8,9 +8,8 @@ from typing import Any, Sequence
 import attrs
 import numpy as np
 
-from ..._arrays import broadcast
 from ..._export import exporter
-from ..._records import Record, renamed_field
+from ..._records import Record, renamed_field, unit_field
 from ..._validate import (
     Bandwidth,
     Choice,
@@ -23,7 +22,6 @@ from ..._validate import (
 )
 from ...errors import DomainError, UnitError
 from ._common import (
-    _B,
     _BPS,
     _RTOL,
     _USD,
@@ -31,7 +29,6 @@ from ._common import (
     _f,
     _PriceBandwidth,
     _q,
-    _strings,
 )
 
 __all__: list[str] = []
@@ -363,10 +360,10 @@ class UpgradePlan(Record):
     cold_utilization: Any
     hit_fraction: Any
     needed_hit_fraction: Any
-    cache_capacity_needed: Any
-    extra_cache_capacity: Any
-    download_bandwidth_needed: Any
-    extra_download_bandwidth: Any
+    cache_capacity_needed: Any = unit_field("B")
+    extra_cache_capacity: Any = unit_field("B")
+    download_bandwidth_needed: Any = unit_field("B/s")
+    extra_download_bandwidth: Any = unit_field("B/s")
     cache_cost: Any
     download_cost: Any
     cache_can_help: Any
@@ -485,13 +482,13 @@ def cheapest_upgrade(demand, dataset_size, cache_capacity, cache_bandwidth, down
                        ["none needed", both, "cache capacity", "download bandwidth"], "neither")
     limit = np.select([link_limit, bw_limit], ["download link", "cache bandwidth"], "none")
     cold = np.minimum(1.0, down / demand.m)
-    costs = [_q(c, _USD) for c in (cache_cost, down_cost) if c is not None]
-    fields = broadcast(util, target_utilization, cold, h, h_need, _q(cache_total, _B), _q(cache_extra, _B),
-                       _q(down_total, _BPS), _q(down_extra, _BPS), *costs, cache_ok, limit, choice)
-    head, tail = fields[:9], fields[9:]
-    cache_cost_q = tail.pop(0) if cache_cost is not None else None
-    down_cost_q = tail.pop(0) if down_cost is not None else None
-    return UpgradePlan(*head, cache_cost_q, down_cost_q, tail[0], _strings(tail[1]), _strings(tail[2]))
+    return UpgradePlan.build(utilization=util, target_utilization=target_utilization, cold_utilization=cold,
+                             hit_fraction=h, needed_hit_fraction=h_need, cache_capacity_needed=cache_total,
+                             extra_cache_capacity=cache_extra, download_bandwidth_needed=down_total,
+                             extra_download_bandwidth=down_extra,
+                             cache_cost=None if cache_cost is None else _q(cache_cost, _USD),
+                             download_cost=None if down_cost is None else _q(down_cost, _USD),
+                             cache_can_help=cache_ok, cache_limited_by=limit, choice=choice)
 
 
 def _cost(amount: Any, price: Any) -> Any:
