@@ -67,3 +67,26 @@ def test_no_record_is_built_by_position():
         for line, name in _positional_calls(ast.parse(path.read_text(encoding="utf-8"))):
             bad.append(f"{path.relative_to(SRC.parent)}:{line}: {name}(...) by position; use {name}.build(field=...)")
     assert not bad, "\n".join(bad)
+
+
+def test_a_field_given_as_none_stays_none():
+    # an optional result that was not computed (a cost without a price) is None, for scalars and arrays alike
+    from typing import Any
+
+    import attrs
+    import numpy as np
+
+    from mlsysim import Q_
+    from mlsysim._records import Record, unit_field
+    from mlsysim.models import storage
+
+    @attrs.frozen
+    class Priced(Record):
+        time: Any = unit_field("s")
+        cost: Any = None
+
+    for time in (1.0, [1.0, 2.0]):
+        p = Priced.build(time=time, cost=None)
+        assert p.cost is None and np.shape(p.time.m) == np.shape(time)
+    plan = storage.cheapest_upgrade(Q_(np.array([1.0, 4.0]), "GB/s"), "10 TB", "4 TB", "28 GB/s", "10 Gbit/s")
+    assert plan.cache_cost is None and plan.download_cost is None and plan.choice.tolist() == ["none needed", "either"]

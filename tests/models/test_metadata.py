@@ -478,3 +478,11 @@ def test_stirling_error_on_both_sides_of_the_switch(n):
     # ln n! - (n ln n - n + ln sqrt(2 pi n)), e.g. n = 1: 0 - (-1 + 0.9189...) = 0.0810614667953...
     expected = math.lgamma(n + 1) - (n * math.log(n) - n + 0.5 * math.log(2 * math.pi * n))
     assert md._stirling_error(np.array([float(n)]))[0] == pytest.approx(expected, rel=1e-9, abs=1e-15)
+
+
+def test_no_operations_per_open_cost_nothing_even_when_saturated():
+    # m = 0 metadata operations per open: latency m x (W + S) = 0, not 0 x inf = NaN on a saturated server
+    # (50,000 ops/s of demand on one 50,000 ops/s MDS: utilization 1, infinite wait)
+    out = open_latency("50000 1/s", 8, ops_per_open=0)
+    assert out.latency.m == 0.0 and out.utilization == 1.0 and np.isinf(out.queue_wait.m)
+    assert open_latency("25000 1/s", 8, ops_per_open=np.array([0.0, 3.0])).latency.m[0] == 0.0

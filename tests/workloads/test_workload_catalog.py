@@ -4,9 +4,10 @@ import csv
 from importlib import resources
 
 import attrs
+import numpy as np
 import pytest
 
-from mlsysim import DomainError, UnitError, workloads
+from mlsysim import Q_, DomainError, UnitError, workloads
 from mlsysim.workloads import CATALOG, TrainingWorkload, mlperf_results
 
 REQUIRED = ["UNET3D_A100", "UNET3D_H100", "RESNET50_A100", "RESNET50_H100", "COSMOFLOW_A100", "COSMOFLOW_H100"]
@@ -90,3 +91,47 @@ def test_results_load_and_are_consistent_with_their_semantics():
         assert 0 < r.accelerator_utilization <= 1 and r.accelerators >= 1 and r.client_hosts >= 1
         assert r.url.startswith("https://github.com/mlcommons/storage_results_v1.0/blob/")
     assert len(mlperf_results("UNET3D", "H100", "open")) == 2
+
+
+def test_catalog_is_deeply_frozen():
+    # the catalog's values, from the shipped DLIO configuration table (unet3d_h100.yaml): record_length
+    # 146,600,628 B, record_length_stdev 68,341,808 B, computation_time 0.323 s
+    w = workloads.UNET3D_H100
+    size = w.sample_size
+    size.ito("MB")  # a copy: the catalog does not change
+    assert w.sample_size.m == 146600628 and w.sample_size.units == Q_(1, "B").units
+    grown = w.compute_time
+    grown += Q_(1, "s")
+    grown *= 2
+    assert w.compute_time.m_as("s") == 0.323
+    assert w.sample_size_stdev.m_as("B") == 68341808
+    stdev = w.sample_size_stdev
+    stdev.ito("kB")
+    assert w.sample_size_stdev.m_as("B") == 68341808 and str(w.sample_size_stdev.units) == str(Q_(1, "B").units)
+    with pytest.raises((TypeError, AttributeError)):
+        w.field_sources["sample_size"] = w.provenance  # type: ignore[index]
+    with pytest.raises((TypeError, AttributeError)):
+        del w.field_sources["sample_size"]  # type: ignore[attr-defined]
+    with pytest.raises((TypeError, AttributeError)):
+        workloads.CATALOG["X"] = w  # type: ignore[index]
+    assert workloads.get("unet3d_h100") is w and w.field_sources["sample_size"].note.startswith("dataset.record_length")
+
+
+def test_an_array_field_is_refused_so_no_array_is_shared():
+    # a field holds one number, as in the hardware catalog: an array would be a view the caller could write through
+    for value in (Q_(np.array([1.0, 2.0]), "MB"), np.array([1.0, 2.0])):
+        with pytest.raises((DomainError, UnitError), match="sample_size"):
+            attrs.evolve(workloads.UNET3D_H100, sample_size=value)
+
+
+def test_published_results_are_frozen_too():
+    first = mlperf_results()[0]
+    before = first.throughput.m, str(first.throughput.units)
+    tp = first.throughput
+    tp.ito("GB/s")
+    tp *= 1000
+    rate = first.samples_per_second
+    rate += Q_(1, "1/s")
+    again = mlperf_results()[0]
+    assert (again.throughput.m, str(again.throughput.units)) == before
+    assert again.samples_per_second.m == first.samples_per_second.m != rate.m

@@ -881,8 +881,10 @@ def open_latency(demand, threads, servers=1, server=hardware.LUSTRE_MDS, ops_per
     wait = _mmc_wait(per_server, mu, threads)
     service = 1.0 / mu
     per_op = wait + service
+    with np.errstate(invalid="ignore"):  # no operations per open cost nothing, even on a saturated server
+        latency = np.where(ops_per_open == 0, 0.0, ops_per_open * per_op)
     return OpenLatency.build(utilization=per_server / rate, queue_wait=wait, service_time=service,
-                             latency=ops_per_open * per_op, slowdown=per_op / service)
+                             latency=latency, slowdown=per_op / service)
 
 
 # --------------------------------------------------------------------------- object stores

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from ..units import Q_
-from .specs import Provenance, TrainingWorkload
+from .specs import Provenance, TrainingWorkload, _CopyOnRead
 
 __all__ = ["MLPerfResult", "mlperf_results", "RESULTS_PROVENANCE"]
 
@@ -30,7 +30,7 @@ RESULTS_PROVENANCE = Provenance(
 
 
 @attrs.frozen
-class MLPerfResult:
+class MLPerfResult(_CopyOnRead):
     """One published MLPerf Storage v1.0 training result.
 
     Attributes

@@ -15,6 +15,9 @@ accelerator (not derived from peak FLOP/s).
 
 from __future__ import annotations
 
+from types import MappingProxyType
+from typing import Mapping
+
 from .specs import Provenance, TrainingWorkload
 
 _REPO = "mlcommons/storage"
@@ -121,8 +124,8 @@ COSMOFLOW_H100 = TrainingWorkload(
     field_sources=_sources("storage-conf/workload/cosmoflow_h100.yaml", _FIELDS),
 )
 
-#: Every catalog entry by its constant name.
-CATALOG: dict[str, TrainingWorkload] = {name: value for name, value in dict(globals()).items()
-                                        if isinstance(value, TrainingWorkload) and name.isupper()}
+#: Every catalog entry by its constant name (read-only, like ``hardware.CATALOG``).
+CATALOG: Mapping[str, TrainingWorkload] = MappingProxyType({
+    name: value for name, value in dict(globals()).items() if isinstance(value, TrainingWorkload) and name.isupper()})
 
 __all__ = sorted(CATALOG)

@@ -16,6 +16,18 @@ checked for dimension and sign when the instance is built and again by
 Every workload carries a :class:`Provenance` (the configuration file it comes
 from: repository, tag, commit and path) and ``field_sources`` saying, per
 number, which configuration key it is and what it measures.
+
+Like the hardware catalog, the entries are deeply immutable: a Quantity read
+from a field is a fresh copy (``UNET3D_H100.sample_size.ito("MB")`` changes
+the copy, never the catalog), ``field_sources`` is a read-only
+:class:`~mlsysim.hardware.FrozenMap`, and a field holds one number (an array
+is refused)::
+
+    >>> from mlsysim.workloads import UNET3D_H100
+    >>> size = UNET3D_H100.sample_size
+    >>> size.ito("MB")
+    >>> UNET3D_H100.sample_size.m, round(size.m, 3)
+    (146600628.0, 146.601)
 """
 
 from __future__ import annotations
@@ -23,13 +35,37 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 import attrs
+import numpy as np
 
 from .._validate import Count, Dimensioned, Fraction, Param
 from .._validate import Optional as _Optional
 from ..errors import DomainError, UnitError
 from ..fmt import format_as_given, format_value, table
+from ..hardware.specs import FrozenMap
+from ..units import _raw_quantity, ureg
 
 __all__ = ["Provenance", "TrainingWorkload"]
+
+
+_Quantity = ureg.Quantity
+
+
+class _CopyOnRead:
+    """Quantities read from a field are fresh copies, so no in-place change reaches the instance.
+
+    ``ito``, ``+=`` and friends change the Quantity in place; without the copy
+    they would rewrite a catalog entry (and every result computed from it
+    afterwards).  The hardware specs do the same (``Spec.__getattribute__``).
+    """
+
+    __slots__ = ()
+
+    def __getattribute__(self, name: str) -> Any:
+        value = object.__getattribute__(self, name)
+        if type(value) is _Quantity:
+            m = value._magnitude
+            return _raw_quantity(m.copy() if type(m) is np.ndarray else m, value._units)
+        return value
 
 
 def _optional_str() -> Any:
@@ -75,7 +111,7 @@ def _converter(param: Param) -> attrs.Converter:
 
 def _quantity(kind: str, *, optional: bool = False, doc: str = "") -> Any:
     """A positive dimensional field kept in its given unit."""
-    param: Param = Dimensioned(kind, positive=True, canonical=False)
+    param: Param = Dimensioned(kind, positive=True, canonical=False, scalar=True)
     if optional:
         return attrs.field(default=None, kw_only=True, converter=_converter(_Optional(param)),
                            metadata={"kind": kind, "doc": doc})
@@ -114,7 +150,7 @@ def _name(self_: Any, field: attrs.Attribute, value: Any) -> None:
 
 
 @attrs.frozen(str=False)
-class TrainingWorkload:
+class TrainingWorkload(_CopyOnRead):
     """What one accelerator of a training job asks of storage.
 
     ``sample_size`` is the bytes of one sample as stored (the record length);
@@ -138,7 +174,7 @@ class TrainingWorkload:
     provenance: Provenance = attrs.field(validator=attrs.validators.instance_of(Provenance), kw_only=True,
                                          repr=False)
     field_sources: Mapping[str, Provenance] = attrs.field(
-        factory=dict, kw_only=True, converter=dict, eq=False, repr=False,
+        factory=FrozenMap, kw_only=True, converter=FrozenMap, eq=False, repr=False,
         validator=attrs.validators.deep_mapping(key_validator=attrs.validators.instance_of(str),
                                                 value_validator=attrs.validators.instance_of(Provenance)))
 
