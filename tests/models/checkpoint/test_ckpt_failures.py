@@ -14,7 +14,7 @@ from mlsysim.testing import quantities
 
 
 def test_seed_fleet_16384_gpus_with_4_hour_mtbf():
-    # seed lab 07: 16,384 GPUs, fleet MTBF 4 h -> per-GPU MTBF 4 h x 16,384 = 65,536 h
+    # Vol. 2, Lab 07 (Fault Tolerance): 16,384 GPUs, fleet MTBF 4 h -> per-GPU MTBF 4 h x 16,384 = 65,536 h
     # = 65,536 / (365.25 x 24) years = 7.476 years
     gpu = Q_(4, "h") * 16384
     assert gpu.to("year").m == pytest.approx(7.4762, rel=1e-4)

@@ -1,4 +1,4 @@
-"""mlsysim.models.storage, moving data: transfer time, egress cost, data gravity (Vol. 1 lab 04)."""
+"""mlsysim.models.storage, moving data: transfer time, egress cost, data gravity (Vol. 1, Lab 04)."""
 
 import pytest
 
@@ -24,7 +24,7 @@ def test_egress_cost_seed():
 @pytest.mark.parametrize(
     "size, compute_cost, exceeds, decision, reason",
     [
-        # seed: 4,000 s < 6 h; 4,000 USD egress > 8 A100 x 2.5 USD/h x 6 h = 120 USD -> move compute
+        # the lab (Vol. 1, Lab 04): 4,000 s < 6 h; 4,000 USD egress > 8 A100 x 2.5 USD/h x 6 h = 120 USD -> move compute
         ("50 TB", "120 USD", False, "move compute", "egress cost"),
         # computing in place would cost 5,000 USD > 4,000 USD egress, and 4,000 s < 6 h -> move data
         ("50 TB", "5000 USD", False, "move data", "copy is faster and cheaper"),

@@ -1,4 +1,4 @@
-"""mlsysim.models.storage, the input pipeline and prefetching (Vol. 2 lab 04)."""
+"""mlsysim.models.storage, the input pipeline and prefetching (Vol. 2, Lab 04)."""
 
 import numpy as np
 import pytest
