@@ -538,7 +538,10 @@ class Number(Param):
                       inf_ok=self.inf_ok, maximum=self.maximum, minimum=self.minimum)
         # Integer arrays are whole by type; for floats one trunc-and-compare pass (infinities
         # are whole to trunc, NaN was refused above).
-        if self.integer and getattr(m, "dtype", _FLOAT).kind not in "iub":
+        if self.integer and type(m) is float:
+            if not m.is_integer() and abs(m) != _INF:  # infinities are whole to trunc
+                raise DomainError(f"{where} must be {self._expected}; got {m!r} (not a whole number)")
+        elif self.integer and getattr(m, "dtype", _FLOAT).kind not in "iub":
             with np.errstate(invalid="ignore"):
                 frac = np.trunc(m) != m
             if np.any(frac):
@@ -567,6 +570,7 @@ class Number(Param):
 
 
 _FLOAT = np.dtype(float)
+_INF = float("inf")
 
 
 def Count(*, minimum: float = 1, inf_ok: bool = False, **kw: Any) -> Number:  # noqa: N802
