@@ -333,6 +333,63 @@ def _smallest_true(pred, lo, hi, max_iter=2200):
     return hi
 
 
+_INF = float("inf")
+_LOG2_E = float(1.0 / np.log(2.0))
+
+
+def _roi_one(n, p, r, a, d, c, h):
+    """:func:`_roi` for one point, on floats: the same operations in the same order."""
+    ch = c * h
+    toil = a * n + d * (n * float(np.log2(n))) + (ch * (n * (n - 1.0) / 2.0) if ch > 0 else 0.0)
+    return r * toil - p
+
+
+def _break_even_one(p, r, a, d, c, h):
+    """:func:`break_even_models` for one point: Newton's method on the real root, then whole steps.
+
+    ``g(N) = r T(N) - p`` is convex and increasing for ``N >= 1``, so Newton
+    from the closed-form upper bound descends monotonically onto the root;
+    the whole-number answer is then settled with the sign test itself
+    (``_roi_one(N) >= 0`` and ``_roi_one(N - 1) < 0``), so it is the smallest
+    whole number where the ROI, as computed, is non-negative: the answer the
+    array path's bisection finds (tested element by element).
+    """
+    ch = c * h
+    if not (r > 0 and (a > 0 or d > 0 or ch > 0)):  # toil removed does not grow
+        return 1.0 if p == 0 else (float("inf") if p > 0 else 1.0)
+    if p == 0:
+        return 1.0
+    x = p / r
+    bounds = [x / a if a > 0 else _INF, max(2.0, x / d) if d > 0 else _INF,
+              1.0 + float(np.sqrt(2.0 * x / ch)) if ch > 0 else _INF]
+    hi = float(np.ceil(min(bounds) * (1.0 + 1e-9))) + 1.0
+    if not hi < _INF:
+        return _INF
+
+    def pays(n):
+        return _roi_one(n, p, r, a, d, c, h) >= 0
+
+    n = hi
+    for _ in range(100):  # Newton from above (quadratic near the root)
+        g = _roi_one(n, p, r, a, d, c, h)
+        slope = r * (a + d * (float(np.log2(n)) + _LOG2_E) + ch * (n - 0.5))
+        if not (g > 0 and slope > 0):
+            break
+        step = g / slope
+        n = max(n - step, 1.0)
+        if step < 0.5:
+            break
+    n = max(float(np.ceil(n)), 1.0)
+    for _ in range(64):  # rounding: a few whole steps at most
+        if not pays(n):
+            n += 1.0
+        elif n > 1.0 and pays(n - 1.0):
+            n -= 1.0
+        else:
+            return n
+    return float(_smallest_true(lambda m: _roi(m, p, r, a, d, c, h) >= 0, np.zeros(1), np.array([hi]))[0])
+
+
 @export
 @validated(platform_cost=MoneyRate(), toil_reduction=Fraction(), **_COSTS)
 def break_even_models(*, platform_cost, toil_reduction, alert_cost, deploy_cost, dependency_cost,
@@ -388,8 +445,10 @@ def break_even_models(*, platform_cost, toil_reduction, alert_cost, deploy_cost,
     ...                   heterogeneity=[0.0, 0.1, 1.0], **costs)
     array([40., 37., 25.])
     """
-    p, r, a, d, c, h = (np.asarray(x, dtype=float) for x in np.broadcast_arrays(
-        platform_cost.m, toil_reduction, alert_cost.m, deploy_cost.m, dependency_cost.m, heterogeneity))
+    args = (platform_cost.m, toil_reduction, alert_cost.m, deploy_cost.m, dependency_cost.m, heterogeneity)
+    if all(type(x) is float for x in args):
+        return _break_even_one(*args)
+    p, r, a, d, c, h = (np.asarray(x, dtype=float) for x in np.broadcast_arrays(*args))
     ch = c * h
     grows = (r > 0) & ((a > 0) | (d > 0) | (ch > 0))
     never = (p > 0) & ~grows
