@@ -71,3 +71,15 @@ def test_break_even_one_point_equals_array(seed):
                                     deploy_cost=Q_(d[i], u), dependency_cost=Q_(c[i], u),
                                     heterogeneity=float(h[i]))
         assert one == arr[i], i
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_canary_one_point_equals_array(seed):
+    rng = np.random.default_rng(100 + seed)
+    n = 1200
+    c = 1.0 - 10.0 ** rng.uniform(-12, np.log10(0.5), n)
+    p = 10.0 ** rng.uniform(-12, np.log10(0.4), n)  # beyond 0.25: the incomplete-beta search
+    k = np.floor(10.0 ** rng.uniform(0, 2.2, n)) - 1.0  # 0 .. ~160: beyond 64 as well
+    arr = ops.canary_sample_size(c, p, allowed_failures=k)
+    for i in range(n):
+        assert ops.canary_sample_size(float(c[i]), float(p[i]), allowed_failures=float(k[i])) == arr[i], i

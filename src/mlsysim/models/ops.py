@@ -654,7 +654,81 @@ def _few_failures_n(c, p, k, n0):
 
 def _canary_n(c, p, k):
     """Sample sizes as floats (broadcast arrays ``c``, ``p``, ``k``), searched block by block."""
+    if type(c) is float and type(p) is float and type(k) is float:
+        n = _canary_one(c, p, k)
+        if n is not None:
+            return np.asarray(n)
     return blockwise(_canary_n_flat, c, p, k)
+
+
+def _log_tail_one(n, k, p, derivative):
+    """:func:`_log_tail_terms` for one point, on floats: the same operations in the same order."""
+    log_q = float(np.log1p(-p))
+    r = p / (1.0 - p)
+    term, total, harmonic, slope = 1.0, 1.0, 0.0, 0.0
+    for i in range(1, int(k) + 1):
+        if derivative:
+            harmonic = harmonic + 1.0 / max(n - (i - 1), 1e-300)
+        term = term * ((n - (i - 1)) / i * r)
+        total = total + term
+        if derivative:
+            slope = slope + term * harmonic
+    value = n * log_q + float(np.log(total))
+    return (value, log_q + slope / total) if derivative else value
+
+
+def _canary_one(c, p, k):
+    """:func:`_canary_n_flat` for one point on floats, or None where the array path must decide.
+
+    The common case (float64 decides every comparison, ``n`` below 1e9, at
+    most 64 failures allowed at ``p <= 0.25``) runs the array path's
+    operations on floats; a point that needs long double or decimal
+    arithmetic, or the incomplete-beta search, returns None and goes through
+    the array path, so the answer is always the array path's.
+    """
+    ratio = float(np.log1p(-c)) / float(np.log1p(-p))
+    if not ratio < 2.0**53:
+        return None
+    n0 = max(float(np.ceil(ratio)), 1.0)
+    tol = 8.0 * _F64_EPS * ratio
+    if ratio - float(np.floor(ratio)) <= tol or float(np.ceil(ratio)) - ratio <= tol:
+        return None  # within rounding of a whole number: long double decides
+    if k == 0:
+        return n0
+    if not (k <= _TERMWISE_K and p <= 0.25):
+        return None
+    from scipy.special import ndtri
+
+    target = float(np.log1p(-c))
+    lo = max(k + 1.0, n0)
+    kk = k + 1.0
+    lam = kk * float(np.power(1.0 - 1.0 / (9.0 * kk) + float(ndtri(c)) / (3.0 * float(np.sqrt(kk))), 3))
+    x = max(lam / -float(np.log1p(-p)), lo)
+    for _ in range(30):
+        f, df = _log_tail_one(x, k, p, True)
+        step = (f - target) / df if (-_INF < f < _INF and df < 0) else 0.0
+        x = max(x - step, lo)
+        if abs(step) <= 1e-12 * x + 0.25:
+            break
+    if x > 1e9:
+        return None  # the array path polishes in long double there
+    n = max(float(np.ceil(x)), lo)
+    log_q = float(np.log1p(-p))
+
+    def ok(m):
+        value = _log_tail_one(m, k, p, False)
+        err = 64.0 * _F64_EPS * (abs(m * log_q) + abs(value) + abs(target) + 1.0)
+        return None if abs(value - target) <= err else value <= target
+
+    for _ in range(4):
+        below = ok(n - 1.0) if n - 1.0 >= lo else False
+        here = ok(n)
+        if below is None or here is None:
+            return None
+        if not below and here:
+            return n
+        n = n - 1.0 if below else n + 1.0
+    return None
 
 
 def _canary_n_flat(c, p, k):
