@@ -748,6 +748,9 @@ def _refuse_nan(fname: str, out: dict[str, Any], checks: tuple[tuple[str, Param,
 
 def _extreme(m: Any) -> bool:
     """True if a magnitude has elements beyond float64's comfortable range (|x| > 1e100, < 1e-100, inf)."""
+    if type(m) is float:
+        a = abs(m)
+        return a > 1e100 or 0.0 < a < 1e-100  # inf is above 1e100; NaN is neither
     if isinstance(m, (bool, np.bool_, str)) or m is None:
         return False
     try:

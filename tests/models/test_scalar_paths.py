@@ -83,3 +83,17 @@ def test_canary_one_point_equals_array(seed):
     arr = ops.canary_sample_size(c, p, allowed_failures=k)
     for i in range(n):
         assert ops.canary_sample_size(float(c[i]), float(p[i]), allowed_failures=float(k[i])) == arr[i], i
+
+
+def test_sequential_test_one_point_equals_array():
+    rng = np.random.default_rng(7)
+    n = 600
+    p0 = 10.0 ** rng.uniform(-8, np.log10(0.3), n)
+    p1 = np.minimum(p0 * 10.0 ** rng.uniform(0.05, 2.5, n), 0.9)  # close to and far from the baseline
+    a, b = rng.uniform(0.001, 0.3, n), rng.uniform(0.001, 0.3, n)
+    arr = ops.sequential_test(p0, p1, alpha=a, beta=b)
+    for i in range(n):
+        one = ops.sequential_test(float(p0[i]), float(p1[i]), alpha=float(a[i]), beta=float(b[i]))
+        for name in ("fixed_requests", "fixed_allowed_failures", "upper_boundary", "lower_boundary",
+                     "expected_requests_baseline", "expected_requests_regressed", "savings_baseline"):
+            assert getattr(one, name) == getattr(arr, name)[i], (name, i)

@@ -1105,6 +1105,10 @@ def _fixed_design(p0, p1, alpha, beta):
     most alpha.  The false-alarm rate falls as k grows, so the answer is the
     first k that passes: the k with ``ok(k) and not ok(k - 1)``.
     """
+    if np.ndim(p0) == 0 and np.ndim(p1) == 0 and np.ndim(alpha) == 0 and np.ndim(beta) == 0:
+        one = _fixed_design_one(float(p0), float(p1), float(alpha), float(beta))
+        if one is not None:
+            return one
     p0, p1, alpha, beta = np.broadcast_arrays(p0, p1, alpha, beta)
     shape = p0.shape
     p0, p1, alpha, beta = (np.ravel(a) for a in (p0, p1, alpha, beta))
@@ -1113,6 +1117,43 @@ def _fixed_design(p0, p1, alpha, beta):
     if left.size:
         n[left], k[left] = blockwise(_fixed_design_search, p0[left], p1[left], alpha[left], beta[left])
     return n.reshape(shape), k.reshape(shape)
+
+
+def _fixed_design_one(p0, p1, alpha, beta):
+    """:func:`_fixed_design_near_guess` for one point on floats, or None where the array path must decide."""
+    from scipy.special import betainc, ndtri
+
+    log_alarm = float(np.log1p(-alpha))
+
+    def ok(k):
+        n = _canary_one(1.0 - beta, p1, k)
+        if n is None:
+            return None, None
+        if k <= _TERMWISE_K and p0 <= 0.25:
+            return _log_tail_one(n, k, p0, False) >= log_alarm, n
+        return float(betainc(k + 1.0, max(n - k, 1.0), p0)) <= alpha, n
+
+    za, zb = float(ndtri(1.0 - alpha)), float(ndtri(1.0 - beta))
+    sd0 = float(np.sqrt(p0 * (1.0 - p0)))
+    root_n = (za * sd0 + zb * float(np.sqrt(p1 * (1.0 - p1)))) / (p1 - p0)
+    guess = float(np.floor(root_n * root_n * p0 + za * root_n * sd0))
+    if not -_INF < guess < _INF:
+        return None
+    guess = min(max(guess, 1.0), 2.0**40)
+    ok_g, n_g = ok(guess)
+    if ok_g is None:
+        return None
+    step = -1.0 if ok_g else 1.0
+    ok_s, n_s = ok(guess + step)
+    if ok_s is None:
+        return None
+    if ok_g and not ok_s:
+        return n_g, guess
+    if ok_g and guess + step == 0.0:
+        return n_s, 0.0
+    if not ok_g and ok_s:
+        return n_s, guess + step
+    return None  # the answer is further than one from the guess: the array path searches
 
 
 def _fixed_design_alarm_ok(k, p0, p1, alpha, beta):
@@ -1358,8 +1399,11 @@ def sequential_test(baseline_rate, regressed_rate, *, alpha=0.05, beta=0.05, exa
     >>> round(x.exact_requests_baseline), round(x.exact_requests_regressed)
     (4165, 2477)
     """
-    p0, p1, a, b = (np.asarray(x, dtype=float) for x in np.broadcast_arrays(
-        baseline_rate, regressed_rate, alpha, beta))
+    rates = (baseline_rate, regressed_rate, alpha, beta)
+    if all(type(x) is float for x in rates):  # one point: numpy scalars, not 0-d arrays (same values)
+        p0, p1, a, b = (np.float64(x) for x in rates)
+    else:
+        p0, p1, a, b = (np.asarray(x, dtype=float) for x in np.broadcast_arrays(*rates))
     bad = ~(p1 > p0)
     if bad.any():
         idx = np.unravel_index(int(np.argmax(bad)), bad.shape)
