@@ -12,7 +12,7 @@ import numpy as np
 
 from .units import quantity, ureg
 
-__all__ = ["blockwise", "broadcast", "scalar_or_array"]
+__all__ = ["blockwise", "broadcast", "scalar_or_array", "select"]
 
 #: Elements per block in :func:`blockwise`: a few arrays of this many float64 fit in L2 cache.
 BLOCK = 16384
@@ -98,3 +98,24 @@ def blockwise(fn: Any, *arrays: Any, block: int = BLOCK) -> Any:
     if isinstance(parts[0], tuple):
         return tuple(np.concatenate(col).reshape(shape) for col in zip(*parts))
     return np.concatenate(parts).reshape(shape)
+
+
+def select(conditions: list[Any], choices: list[str], default: str) -> Any:
+    """``np.select(conditions, choices, default)`` for names, with a fast path for one point.
+
+    When every condition and choice is a scalar (a bool or a 0-d array; the
+    choices strings), the first choice whose condition holds is returned as a
+    ``str``, as :func:`scalar_or_array` would make of np.select's 0-d result
+    (np.select on strings costs ~10 us a call).
+
+    >>> select([False, True], ["compute", "storage"], "network")
+    'storage'
+    >>> select([np.array([True, False])], ["a"], "b")
+    array(['a', 'b'], dtype='<U1')
+    """
+    if all(np.ndim(c) == 0 for c in conditions) and all(np.ndim(c) == 0 for c in choices):
+        for cond, choice in zip(conditions, choices):
+            if cond:
+                return str(choice)
+        return str(default)
+    return np.select(conditions, choices, default)

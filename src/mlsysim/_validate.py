@@ -538,7 +538,10 @@ class Number(Param):
                       inf_ok=self.inf_ok, maximum=self.maximum, minimum=self.minimum)
         # Integer arrays are whole by type; for floats one trunc-and-compare pass (infinities
         # are whole to trunc, NaN was refused above).
-        if self.integer and getattr(m, "dtype", _FLOAT).kind not in "iub":
+        if self.integer and type(m) is float:
+            if not m.is_integer() and abs(m) != _INF:  # infinities are whole to trunc
+                raise DomainError(f"{where} must be {self._expected}; got {m!r} (not a whole number)")
+        elif self.integer and getattr(m, "dtype", _FLOAT).kind not in "iub":
             with np.errstate(invalid="ignore"):
                 frac = np.trunc(m) != m
             if np.any(frac):
@@ -567,6 +570,7 @@ class Number(Param):
 
 
 _FLOAT = np.dtype(float)
+_INF = float("inf")
 
 
 def Count(*, minimum: float = 1, inf_ok: bool = False, **kw: Any) -> Number:  # noqa: N802
@@ -744,6 +748,9 @@ def _refuse_nan(fname: str, out: dict[str, Any], checks: tuple[tuple[str, Param,
 
 def _extreme(m: Any) -> bool:
     """True if a magnitude has elements beyond float64's comfortable range (|x| > 1e100, < 1e-100, inf)."""
+    if type(m) is float:
+        a = abs(m)
+        return a > 1e100 or 0.0 < a < 1e-100  # inf is above 1e100; NaN is neither
     if isinstance(m, (bool, np.bool_, str)) or m is None:
         return False
     try:

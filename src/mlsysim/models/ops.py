@@ -332,6 +332,63 @@ def _smallest_true(pred, lo, hi, max_iter=2200):
     return hi
 
 
+_INF = float("inf")
+_LOG2_E = float(1.0 / np.log(2.0))
+
+
+def _roi_one(n, p, r, a, d, c, h):
+    """:func:`_roi` for one point, on floats: the same operations in the same order."""
+    ch = c * h
+    toil = a * n + d * (n * float(np.log2(n))) + (ch * (n * (n - 1.0) / 2.0) if ch > 0 else 0.0)
+    return r * toil - p
+
+
+def _break_even_one(p, r, a, d, c, h):
+    """:func:`break_even_models` for one point: Newton's method on the real root, then whole steps.
+
+    ``g(N) = r T(N) - p`` is convex and increasing for ``N >= 1``, so Newton
+    from the closed-form upper bound descends monotonically onto the root;
+    the whole-number answer is then settled with the sign test itself
+    (``_roi_one(N) >= 0`` and ``_roi_one(N - 1) < 0``), so it is the smallest
+    whole number where the ROI, as computed, is non-negative: the answer the
+    array path's bisection finds (tested element by element).
+    """
+    ch = c * h
+    if not (r > 0 and (a > 0 or d > 0 or ch > 0)):  # toil removed does not grow
+        return 1.0 if p == 0 else (float("inf") if p > 0 else 1.0)
+    if p == 0:
+        return 1.0
+    x = p / r
+    bounds = [x / a if a > 0 else _INF, max(2.0, x / d) if d > 0 else _INF,
+              1.0 + float(np.sqrt(2.0 * x / ch)) if ch > 0 else _INF]
+    hi = float(np.ceil(min(bounds) * (1.0 + 1e-9))) + 1.0
+    if not hi < _INF:
+        return _INF
+
+    def pays(n):
+        return _roi_one(n, p, r, a, d, c, h) >= 0
+
+    n = hi
+    for _ in range(100):  # Newton from above (quadratic near the root)
+        g = _roi_one(n, p, r, a, d, c, h)
+        slope = r * (a + d * (float(np.log2(n)) + _LOG2_E) + ch * (n - 0.5))
+        if not (g > 0 and slope > 0):
+            break
+        step = g / slope
+        n = max(n - step, 1.0)
+        if step < 0.5:
+            break
+    n = max(float(np.ceil(n)), 1.0)
+    for _ in range(64):  # rounding: a few whole steps at most
+        if not pays(n):
+            n += 1.0
+        elif n > 1.0 and pays(n - 1.0):
+            n -= 1.0
+        else:
+            return n
+    return float(_smallest_true(lambda m: _roi(m, p, r, a, d, c, h) >= 0, np.zeros(1), np.array([hi]))[0])
+
+
 @export
 @validated(platform_cost=MoneyRate(), toil_reduction=Fraction(), **_COSTS)
 def break_even_models(*, platform_cost, toil_reduction, alert_cost, deploy_cost, dependency_cost,
@@ -387,8 +444,10 @@ def break_even_models(*, platform_cost, toil_reduction, alert_cost, deploy_cost,
     ...                   heterogeneity=[0.0, 0.1, 1.0], **costs)
     array([40., 37., 25.])
     """
-    p, r, a, d, c, h = (np.asarray(x, dtype=float) for x in np.broadcast_arrays(
-        platform_cost.m, toil_reduction, alert_cost.m, deploy_cost.m, dependency_cost.m, heterogeneity))
+    args = (platform_cost.m, toil_reduction, alert_cost.m, deploy_cost.m, dependency_cost.m, heterogeneity)
+    if all(type(x) is float for x in args):
+        return _break_even_one(*args)
+    p, r, a, d, c, h = (np.asarray(x, dtype=float) for x in np.broadcast_arrays(*args))
     ch = c * h
     grows = (r > 0) & ((a > 0) | (d > 0) | (ch > 0))
     never = (p > 0) & ~grows
@@ -594,7 +653,81 @@ def _few_failures_n(c, p, k, n0):
 
 def _canary_n(c, p, k):
     """Sample sizes as floats (broadcast arrays ``c``, ``p``, ``k``), searched block by block."""
+    if type(c) is float and type(p) is float and type(k) is float:
+        n = _canary_one(c, p, k)
+        if n is not None:
+            return np.asarray(n)
     return blockwise(_canary_n_flat, c, p, k)
+
+
+def _log_tail_one(n, k, p, derivative):
+    """:func:`_log_tail_terms` for one point, on floats: the same operations in the same order."""
+    log_q = float(np.log1p(-p))
+    r = p / (1.0 - p)
+    term, total, harmonic, slope = 1.0, 1.0, 0.0, 0.0
+    for i in range(1, int(k) + 1):
+        if derivative:
+            harmonic = harmonic + 1.0 / max(n - (i - 1), 1e-300)
+        term = term * ((n - (i - 1)) / i * r)
+        total = total + term
+        if derivative:
+            slope = slope + term * harmonic
+    value = n * log_q + float(np.log(total))
+    return (value, log_q + slope / total) if derivative else value
+
+
+def _canary_one(c, p, k):
+    """:func:`_canary_n_flat` for one point on floats, or None where the array path must decide.
+
+    The common case (float64 decides every comparison, ``n`` below 1e9, at
+    most 64 failures allowed at ``p <= 0.25``) runs the array path's
+    operations on floats; a point that needs long double or decimal
+    arithmetic, or the incomplete-beta search, returns None and goes through
+    the array path, so the answer is always the array path's.
+    """
+    ratio = float(np.log1p(-c)) / float(np.log1p(-p))
+    if not ratio < 2.0**53:
+        return None
+    n0 = max(float(np.ceil(ratio)), 1.0)
+    tol = 8.0 * _F64_EPS * ratio
+    if ratio - float(np.floor(ratio)) <= tol or float(np.ceil(ratio)) - ratio <= tol:
+        return None  # within rounding of a whole number: long double decides
+    if k == 0:
+        return n0
+    if not (k <= _TERMWISE_K and p <= 0.25):
+        return None
+    from scipy.special import ndtri
+
+    target = float(np.log1p(-c))
+    lo = max(k + 1.0, n0)
+    kk = k + 1.0
+    lam = kk * float(np.power(1.0 - 1.0 / (9.0 * kk) + float(ndtri(c)) / (3.0 * float(np.sqrt(kk))), 3))
+    x = max(lam / -float(np.log1p(-p)), lo)
+    for _ in range(30):
+        f, df = _log_tail_one(x, k, p, True)
+        step = (f - target) / df if (-_INF < f < _INF and df < 0) else 0.0
+        x = max(x - step, lo)
+        if abs(step) <= 1e-12 * x + 0.25:
+            break
+    if x > 1e9:
+        return None  # the array path polishes in long double there
+    n = max(float(np.ceil(x)), lo)
+    log_q = float(np.log1p(-p))
+
+    def ok(m):
+        value = _log_tail_one(m, k, p, False)
+        err = 64.0 * _F64_EPS * (abs(m * log_q) + abs(value) + abs(target) + 1.0)
+        return None if abs(value - target) <= err else value <= target
+
+    for _ in range(4):
+        below = ok(n - 1.0) if n - 1.0 >= lo else False
+        here = ok(n)
+        if below is None or here is None:
+            return None
+        if not below and here:
+            return n
+        n = n - 1.0 if below else n + 1.0
+    return None
 
 
 def _canary_n_flat(c, p, k):
@@ -970,6 +1103,10 @@ def _fixed_design(p0, p1, alpha, beta):
     most alpha.  The false-alarm rate falls as k grows, so the answer is the
     first k that passes: the k with ``ok(k) and not ok(k - 1)``.
     """
+    if np.ndim(p0) == 0 and np.ndim(p1) == 0 and np.ndim(alpha) == 0 and np.ndim(beta) == 0:
+        one = _fixed_design_one(float(p0), float(p1), float(alpha), float(beta))
+        if one is not None:
+            return one
     p0, p1, alpha, beta = np.broadcast_arrays(p0, p1, alpha, beta)
     shape = p0.shape
     p0, p1, alpha, beta = (np.ravel(a) for a in (p0, p1, alpha, beta))
@@ -978,6 +1115,43 @@ def _fixed_design(p0, p1, alpha, beta):
     if left.size:
         n[left], k[left] = blockwise(_fixed_design_search, p0[left], p1[left], alpha[left], beta[left])
     return n.reshape(shape), k.reshape(shape)
+
+
+def _fixed_design_one(p0, p1, alpha, beta):
+    """:func:`_fixed_design_near_guess` for one point on floats, or None where the array path must decide."""
+    from scipy.special import betainc, ndtri
+
+    log_alarm = float(np.log1p(-alpha))
+
+    def ok(k):
+        n = _canary_one(1.0 - beta, p1, k)
+        if n is None:
+            return None, None
+        if k <= _TERMWISE_K and p0 <= 0.25:
+            return _log_tail_one(n, k, p0, False) >= log_alarm, n
+        return float(betainc(k + 1.0, max(n - k, 1.0), p0)) <= alpha, n
+
+    za, zb = float(ndtri(1.0 - alpha)), float(ndtri(1.0 - beta))
+    sd0 = float(np.sqrt(p0 * (1.0 - p0)))
+    root_n = (za * sd0 + zb * float(np.sqrt(p1 * (1.0 - p1)))) / (p1 - p0)
+    guess = float(np.floor(root_n * root_n * p0 + za * root_n * sd0))
+    if not -_INF < guess < _INF:
+        return None
+    guess = min(max(guess, 1.0), 2.0**40)
+    ok_g, n_g = ok(guess)
+    if ok_g is None:
+        return None
+    step = -1.0 if ok_g else 1.0
+    ok_s, n_s = ok(guess + step)
+    if ok_s is None:
+        return None
+    if ok_g and not ok_s:
+        return n_g, guess
+    if ok_g and guess + step == 0.0:
+        return n_s, 0.0
+    if not ok_g and ok_s:
+        return n_s, guess + step
+    return None  # the answer is further than one from the guess: the array path searches
 
 
 def _fixed_design_alarm_ok(k, p0, p1, alpha, beta):
@@ -1223,8 +1397,11 @@ def sequential_test(baseline_rate, regressed_rate, *, alpha=0.05, beta=0.05, exa
     >>> round(x.exact_requests_baseline), round(x.exact_requests_regressed)
     (4165, 2477)
     """
-    p0, p1, a, b = (np.asarray(x, dtype=float) for x in np.broadcast_arrays(
-        baseline_rate, regressed_rate, alpha, beta))
+    rates = (baseline_rate, regressed_rate, alpha, beta)
+    if all(type(x) is float for x in rates):  # one point: numpy scalars, not 0-d arrays (same values)
+        p0, p1, a, b = (np.float64(x) for x in rates)
+    else:
+        p0, p1, a, b = (np.asarray(x, dtype=float) for x in np.broadcast_arrays(*rates))
     bad = ~(p1 > p0)
     if bad.any():
         idx = np.unravel_index(int(np.argmax(bad)), bad.shape)

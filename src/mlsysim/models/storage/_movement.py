@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from ..._arrays import select
 from ..._export import exporter
 from ..._records import Record, unit_field
 from ..._validate import (
@@ -224,7 +225,7 @@ def data_gravity(dataset_size, link_bandwidth, training_time, egress_price, comp
     exceeds = np.asarray(t > training_time.m)
     costlier = np.asarray(cost > compute_cost_in_place.m)
     decision = np.where(exceeds | costlier, "move compute", "move data")
-    reason = np.select([exceeds & costlier, exceeds, costlier],
+    reason = select([exceeds & costlier, exceeds, costlier],
                        ["transfer time and egress cost", "transfer time", "egress cost"],
                        "copy is faster and cheaper")
     return DataGravity.build(transfer_time=t, egress_cost=cost, training_time=training_time.m,

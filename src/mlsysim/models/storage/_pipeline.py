@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from ..._arrays import select
 from ..._export import exporter
 from ..._records import Record, unit_field
 from ..._validate import (
@@ -176,7 +177,7 @@ def input_pipeline(accelerators, batch_bytes, compute_time, storage_bandwidth, a
     util = tc / step
     delivered = n * b / step
     storage_util = delivered / storage_bandwidth.m
-    bottleneck = np.select([io <= tc, storage <= network], ["compute", "storage"], "network")
+    bottleneck = select([io <= tc, storage <= network], ["compute", "storage"], "network")
     return InputPipeline.build(demand=demand, supply=supply, per_accelerator_bandwidth=per_acc, io_time=io,
                                compute_time=tc, step_time=step, stall_time=stall, utilization=util,
                                delivered_bandwidth=delivered, storage_utilization=storage_util,

@@ -8,6 +8,7 @@ from typing import Any, Sequence
 import attrs
 import numpy as np
 
+from ..._arrays import select
 from ..._export import exporter
 from ..._records import Record, renamed_field, unit_field
 from ..._validate import (
@@ -306,9 +307,13 @@ def tiered_pipeline(demand, tiers, series=None):
     s_names, s_bws, s_fracs = _parse_series(series, "tiered_pipeline(): parameter 'series'")
     names, bws, fracs = names + s_names, bws + s_bws, fracs + s_fracs
     limits = [_divide(bw, f) for bw, f in zip(bws, fracs)]
-    stacked = np.stack(np.broadcast_arrays(*limits))
-    delivered = np.min(stacked, axis=0)
-    which = np.asarray(names)[np.argmin(stacked, axis=0)]
+    if all(type(x) is float for x in limits):  # one point: the first smallest, as np.argmin picks
+        at = min(range(len(limits)), key=limits.__getitem__)
+        delivered, which = limits[at], names[at]
+    else:
+        stacked = np.stack(np.broadcast_arrays(*limits))
+        delivered = np.min(stacked, axis=0)
+        which = np.asarray(names)[np.argmin(stacked, axis=0)]
     util = np.minimum(1.0, delivered / demand.m)
     starved = delivered < demand.m * (1 - _RTOL)
     return TieredPipeline.build(demand=demand, delivered_bandwidth=_q(delivered, _BPS), utilization=util,
@@ -478,9 +483,9 @@ def cheapest_upgrade(demand, dataset_size, cache_capacity, cache_bandwidth, down
         both = np.where(cache_cost <= down_cost, "cache capacity", "download bandwidth")
     else:
         both = "either"
-    choice = np.select([met, cache_ok & down_ok, cache_ok, down_ok],
+    choice = select([met, cache_ok & down_ok, cache_ok, down_ok],
                        ["none needed", both, "cache capacity", "download bandwidth"], "neither")
-    limit = np.select([link_limit, bw_limit], ["download link", "cache bandwidth"], "none")
+    limit = select([link_limit, bw_limit], ["download link", "cache bandwidth"], "none")
     cold = np.minimum(1.0, down / demand.m)
     return UpgradePlan.build(utilization=util, target_utilization=target_utilization, cold_utilization=cold,
                              hit_fraction=h, needed_hit_fraction=h_need, cache_capacity_needed=cache_total,
