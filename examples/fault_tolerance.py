@@ -182,5 +182,5 @@ print(f"Tiny track: brown-out save on a {mcu.name} ({BO.state_size:g~P} of SRAM,
 for label, bandwidth in (("FeRAM", None), ("NOR flash", hw.NOR_FLASH.write_bandwidth)):
     b = ck.brownout_save(BO.state_size, BO.capacitance, BO.start_voltage, BO.min_voltage, write_bandwidth=bandwidth)
     print(f"  {label:<10} save {b.save_time.to('ms'):6.3f~P}, needs {b.energy_required.to('uJ'):5.1f~P} of "
-          f"{b.energy_available.to('uJ'):.1f~P}: margin {b.energy_ratio:.2f}x, survives {b.feasible}")
+          f"{b.energy_available.to('uJ'):.1f~P}: margin {b.holdup_ratio:.2f}x, survives {b.feasible}")
 print("  verdict: FeRAM's fast, erase-free writes save the state on a tenth of the capacitor's charge.")

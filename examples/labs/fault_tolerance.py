@@ -404,7 +404,7 @@ def _(
                 caption=f"a full save takes {fmt.format_quantity(resume.full_time)}"),
         mo.stat(fmt.format_quantity(brownout.save_time), label="brown-out save",
                 caption=f"{fmt.format_quantity(brownout.energy_required)} of {fmt.format_quantity(brownout.energy_available)}"),
-        mo.stat(f"{brownout.energy_ratio:.2f}x", label="energy margin",
+        mo.stat(f"{brownout.holdup_ratio:.2f}x", label="energy margin",
                 caption="survives" if brownout.feasible else f"lost: {brownout.infeasible_because}"),
     ], widths="equal")
     return

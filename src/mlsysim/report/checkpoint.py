@@ -219,7 +219,7 @@ def _brownout() -> Part:
         b = ck.brownout_save(s.state_size, s.capacitance, s.start_voltage, s.min_voltage, write_bandwidth=bw)
         values[label] = b
         rows.append([label, num(b.save_time, "ms"), num(b.energy_required, "uJ"), num(b.energy_available, "uJ"),
-                     f"{b.energy_ratio:.2f}", yes_no(b.feasible), num(b.min_capacitance, "uF")])
+                     f"{b.holdup_ratio:.2f}", yes_no(b.feasible), num(b.min_capacitance, "uF")])
     lines = [f"{s.device.name}, {fq(s.device.active_power.to('W'))} active:",
              *columns(["save to", "time [ms]", "needs [µJ]", "holds [µJ]", "margin [x]", "survives",
                        "min cap. [µF]"], rows)]

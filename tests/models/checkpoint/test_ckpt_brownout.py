@@ -31,7 +31,7 @@ def test_feram_brownout_save():
     r = ck.brownout_save("8 KiB", "10 uF", "3.0 V", "1.8 V", mcu=hardware.FERAM_MCU)
     assert r.save_time.to("ms").m == pytest.approx(0.512)
     assert r.energy_required.to("uJ").m == pytest.approx(2.899968, rel=1e-6)
-    assert r.energy_ratio == pytest.approx(9.9311, rel=1e-4) and r.feasible and r.infeasible_because == "none"
+    assert r.holdup_ratio == pytest.approx(9.9311, rel=1e-4) and r.feasible and r.infeasible_because == "none"
     # holdup time: 28.8 uJ / 5.664 mW = 5.085 ms
     assert r.holdup_time.to("ms").m == pytest.approx(5.0847, rel=1e-4)
     # NOR flash page programming at 0.64 MB/s: 12.8 ms, 72.4992 uJ -> infeasible;

@@ -15,11 +15,11 @@ def test_incremental_checkpoint_margin_is_target_slack():
     assert slack.to("ms").m == pytest.approx(100 - 1.5e3 * 0.1 / 2.1, rel=1e-12)
 
 
-def test_brownout_save_margin_is_energy_ratio_and_limiting_is_infeasible_because():
+def test_brownout_save_margin_is_holdup_ratio_and_limiting_is_infeasible_because():
     # 10 uF from 3.0 to 1.8 V holds 10e-6 x (9 - 3.24) / 2 = 28.8 uJ; saving 8,192 B at 16 MB/s takes 0.512 ms
     # at 5.664 mW = 2.899968 uJ: 28.8 / 2.899968 = 9.9311
     r = ck.brownout_save("8 KiB", "10 uF", "3.0 V", "1.8 V")
-    assert check_renamed(r, "margin", "energy_ratio") == pytest.approx(28.8 / (5.664e-3 * 0.512e-3) * 1e-6, rel=1e-9)
+    assert check_renamed(r, "margin", "holdup_ratio") == pytest.approx(28.8 / (5.664e-3 * 0.512e-3) * 1e-6, rel=1e-9)
     assert check_renamed(r, "limiting", "infeasible_because") == "none"
     # NOR flash at 0.64 MB/s: 12.8 ms, 72.5 uJ > 28.8 uJ
     nor = ck.brownout_save("8 KiB", "10 uF", "3.0 V", "1.8 V", write_bandwidth="0.64 MB/s")

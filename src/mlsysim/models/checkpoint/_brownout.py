@@ -197,7 +197,7 @@ class BrownoutSave(Record):
         the constant-power law only).
     holdup_time : Quantity [time]
         How long the capacitor runs the MCU before its voltage reaches the cutoff.
-    energy_ratio : float or array
+    holdup_ratio : float or array
         ``holdup_time / save_time`` (above 1: feasible); under constant power
         this is ``energy_available / energy_required``, under constant current
         the charge the capacitor holds over the charge the save draws.  Called
@@ -216,12 +216,12 @@ class BrownoutSave(Record):
     energy_required: Any = unit_field("J")
     energy_available: Any = unit_field("J")
     holdup_time: Any = unit_field("s")
-    energy_ratio: Any
+    holdup_ratio: Any
     feasible: Any
     min_capacitance: Any = unit_field("F")
     infeasible_because: Any
 
-    margin = renamed_field("BrownoutSave", "margin", "energy_ratio")
+    margin = renamed_field("BrownoutSave", "margin", "holdup_ratio")
     limiting = renamed_field("BrownoutSave", "limiting", "infeasible_because")
 
 
@@ -325,7 +325,7 @@ def brownout_save(state_size, capacitance, start_voltage, cutoff_voltage, mcu=FE
     energy needed:
 
     >>> r = brownout_save("8 KiB", "10 uF", "3.0 V", "1.8 V")
-    >>> round(r.save_time.to("ms").m, 6), r.feasible, round(r.energy_ratio, 2)
+    >>> round(r.save_time.to("ms").m, 6), r.feasible, round(r.holdup_ratio, 2)
     (0.512, True, 9.93)
 
     Behind the MCU's internal (linear) regulator it draws 5.664 mW / 3.0 V =
@@ -333,7 +333,7 @@ def brownout_save(state_size, capacitance, start_voltage, cutoff_voltage, mcu=FE
     ``1.888 mA x 0.512 ms = 0.9667 uC``, a ratio of 12.41:
 
     >>> c = brownout_save("8 KiB", "10 uF", "3.0 V", "1.8 V", load="constant_current")
-    >>> round(c.energy_ratio, 2), round(c.holdup_time.to("ms").m, 3)
+    >>> round(c.holdup_ratio, 2), round(c.holdup_time.to("ms").m, 3)
     (12.41, 6.356)
     """
     _check_voltages("brownout_save", start_voltage, cutoff_voltage)
@@ -366,5 +366,5 @@ def brownout_save(state_size, capacitance, start_voltage, cutoff_voltage, mcu=FE
     limiting = np.where(~fits, "nvm capacity", np.where(enough, "none", "energy"))
     return BrownoutSave.build(save_time=t + 0.0 * have, energy_required=need + 0.0 * have,
                               energy_available=have + 0.0 * need, holdup_time=holdup + 0.0 * need,
-                              energy_ratio=margin, feasible=enough & fits, min_capacitance=cmin,
+                              holdup_ratio=margin, feasible=enough & fits, min_capacitance=cmin,
                               infeasible_because=limiting)
