@@ -168,22 +168,8 @@ def _check_values(m: Any, where: str, expected: str, *, positive: bool, nonnegat
             ok = m >= minimum
         if ok:
             return
-    else:
-        with np.errstate(invalid="ignore"):
-            if inf_ok:
-                good = ~np.isnan(m)
-            else:
-                good = np.isfinite(m)
-            if positive:
-                good &= m > 0
-            elif nonnegative:
-                good &= m >= 0
-            if maximum is not None:
-                good &= m <= maximum
-            if minimum is not None:
-                good &= m >= minimum
-        if good.all():
-            return
+    elif _range_ok(m, positive=positive, nonnegative=nonnegative, inf_ok=inf_ok, maximum=maximum, minimum=minimum):
+        return
     _diagnose(m, where, expected, positive=positive, nonnegative=nonnegative, inf_ok=inf_ok,
               maximum=maximum, minimum=minimum, unit=unit)
 
@@ -194,13 +180,32 @@ def _values_ok(m: Any, *, positive: bool, nonnegative: bool, inf_ok: bool) -> bo
         if not (m == m and (inf_ok or -math.inf < m < math.inf)):
             return False
         return m > 0 if positive else (m >= 0 if nonnegative else True)
-    with np.errstate(invalid="ignore"):
-        good = ~np.isnan(m) if inf_ok else np.isfinite(m)
-        if positive:
-            good &= m > 0
-        elif nonnegative:
-            good &= m >= 0
-    return bool(good.all())
+    return _range_ok(m, positive=positive, nonnegative=nonnegative, inf_ok=inf_ok)
+
+
+def _range_ok(m: Any, *, positive: bool, nonnegative: bool, inf_ok: bool, maximum: float | None = None,
+              minimum: float | None = None) -> bool:
+    """The array checks of :func:`_check_values` from two reductions, without a mask per rule.
+
+    ``min`` and ``max`` propagate NaN, so one NaN makes both NaN and every
+    comparison below False; infinities show as an infinite extreme.  Two
+    reductions read the array twice and write nothing (the masks they
+    replace wrote a bool array per rule).
+    """
+    if m.size == 0:
+        return True
+    lo, hi = float(m.min()), float(m.max())
+    if lo != lo:  # NaN
+        return False
+    if not inf_ok and (hi == _INF or lo == -_INF):
+        return False
+    if positive and not lo > 0:
+        return False
+    if nonnegative and not lo >= 0:
+        return False
+    if maximum is not None and not hi <= maximum:
+        return False
+    return minimum is None or lo >= minimum
 
 
 def _conversion_lost(m: Any, converted: Any) -> bool:
@@ -718,7 +723,9 @@ def _has_nan(x: Any) -> bool:
         if t is float:
             return x != x
     if t is np.ndarray or isinstance(x, np.ndarray):
-        return x.dtype.kind in "fc" and bool(np.isnan(x).any())
+        if x.dtype.kind == "f":
+            return bool(x.size) and bool(np.isnan(x.min()))  # min propagates NaN: one reduction, no mask
+        return x.dtype.kind == "c" and bool(np.isnan(x).any())
     if isinstance(x, np.floating):
         return bool(x != x)
     fields = getattr(t, "__attrs_attrs__", None)
