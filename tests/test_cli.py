@@ -300,3 +300,28 @@ def test_report_needs_only_the_core_dependencies(tmp_path):
                           env={"PYTHONPATH": str(src), "PATH": ""}, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "Fault tolerance: checkpoint intervals" in proc.stdout
+
+
+def test_help_loads_neither_the_report_nor_the_catalog():
+    # --help needs the section names only: building the parser must not load the scenarios,
+    # the catalog or the models (they cost ~100 ms of start-up; measured in benchmarks/).
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    import mlsysim
+
+    code = ("import sys; from mlsysim.cli import build_parser; build_parser(); "
+            "print(sorted(m for m in sys.modules if m.startswith(('mlsysim.report', 'mlsysim.scenarios', "
+            "'mlsysim.hardware', 'mlsysim.models'))))")
+    src = pathlib.Path(mlsysim.__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(src)})
+    assert out.stdout.strip() == "[]"
+
+
+def test_section_names_are_the_reports():
+    from mlsysim import _sections, report
+
+    assert report.SECTIONS is _sections.SECTIONS

@@ -27,7 +27,7 @@ import pytest
 SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "mlsysim"
 
 LAYERS = [
-    ("units", "errors"),
+    ("units", "errors", "_sections"),
     ("_validate", "_records", "fmt", "_arrays", "_export", "_catalog"),
     ("hardware", "workloads", "data"),
     ("models",),

@@ -399,7 +399,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     from . import __version__
-    from .report import SECTIONS
+    from ._sections import SECTIONS  # not .report: --help must not load the scenarios
 
     parser = _Parser(
         prog="python -m mlsysim",

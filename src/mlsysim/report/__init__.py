@@ -17,19 +17,14 @@ from __future__ import annotations
 import importlib
 from typing import Any, Iterable
 
+from .._sections import SECTIONS as _SECTIONS
 from ._shape import WIDTH, Part, Section
 
 __all__ = ["SECTIONS", "WIDTH", "Part", "Section", "section", "sections", "build_report",
            "report_markdown", "report_data"]
 
 #: Section name -> title, in report order.  ``section(name)`` builds one.
-SECTIONS: dict[str, str] = {
-    "catalog": "Hardware catalog",
-    "storage": "Storage: feeding the accelerators",
-    "ops": "Operations at scale: when a platform pays off",
-    "metadata": "Metadata: when file opens stop the cluster",
-    "checkpoint": "Fault tolerance: checkpoint intervals",
-}
+SECTIONS: dict[str, str] = _SECTIONS
 
 
 def section(name: str) -> Section:
