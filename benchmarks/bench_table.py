@@ -109,13 +109,52 @@ def _baselines(n, rng):
                                     "network_bandwidth": Q_(nbw, "B/s")}, pipeline),
         "storage.egress_cost": ({"size": Q_(size, "B"), "price": Q_(eff * 1e-10, "USD/B")},
                                 lambda: size * eff * 1e-10),
+        "checkpoint.fleet_mtbf (int nodes)": ({"node_mtbf": Q_(m, "s"), "nodes": acc.astype(np.int64)},
+                                              lambda: m / acc),
+        "checkpoint.expected_failures": ({"mtbf": Q_(m, "s"), "duration": Q_(tau, "s")}, lambda: tau / m),
+        "checkpoint.daly_interval": ({"write_time": Q_(w, "s"), "mtbf": Q_(m, "s")}, lambda: _daly(w, m)),
+        "checkpoint.optimal_interval": ({"write_time": Q_(w, "s"), "mtbf": Q_(m, "s")}, lambda: _lambert(w, m)),
+        "checkpoint.fleet_survival": ({"node_survival": eff, "nodes": acc}, lambda: eff ** acc),
+        "checkpoint.checkpoint_write_time": ({"state_size": Q_(size, "B"), "bandwidth": Q_(bw, "B/s")},
+                                             lambda: size / bw),
+        "metadata.file_open_rate": ({"sample_rate": Q_(sbw, "1/s"), "samples_per_file": acc},
+                                    lambda: sbw / acc),
+        "metadata.erlang_c": ({"offered_load": eff * acc, "servers": acc}, lambda: _erlang_c(eff * acc, acc)),
+        "storage.cache_hit_fraction": ({"cache_capacity": Q_(size * eff, "B"), "dataset_size": Q_(size, "B")},
+                                       lambda: np.minimum(1.0, size * eff / size)),
+        "ops.toil_cost": ({"models": acc, "alert_cost": Q_(tc, "USD/s"), "deploy_cost": Q_(eff, "USD/s"),
+                           "dependency_cost": Q_(tc, "USD/s"), "heterogeneity": eff},
+                          lambda: tc * acc + eff * (acc * np.log2(acc)) + tc * eff * (acc * (acc - 1.0) / 2.0)),
     }
+
+
+def _daly(w, m):
+    d = w / m
+    h = np.sqrt(0.5 * d)
+    return m * np.where(d < 2.0, 2.0 * h * (1.0 + h / 3.0 + h * h / 9.0) - d, 1.0)
+
+
+def _lambert(w, m):
+    from scipy.special import lambertw
+
+    return m * (1.0 + lambertw(-np.exp(-1.0 - w / m)).real)
+
+
+def _erlang_c(a, c):
+    from scipy.special import gammaincc, gammaln
+
+    b = np.exp(c * np.log(a) - a - gammaln(c + 1.0)) / gammaincc(c + 1.0, a)
+    rho = a / c
+    return np.where(a < c, b / (1.0 - rho + rho * b), 1.0)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--points", type=int, default=1_000_000)
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--only", default="", help="comma-separated substrings: measure only matching functions")
+    ap.add_argument("--baselined", action="store_true", help="only the functions with a bare-numpy baseline")
+    ap.add_argument("--no-extras", action="store_true", help="skip the chunked and start-up tables")
     args = ap.parse_args()
     n = args.points
     warnings.simplefilter("ignore")  # random draws leave some formulas' regimes; timing only
@@ -123,8 +162,14 @@ def main() -> None:
     result_bytes = 8 * n
     baselines = _baselines(n, rng)
     rows = []
-    for key, (varied, fixed) in CASES.items():
-        family, name = key.split(".")
+    keys = list(CASES) + [k for k in baselines if k not in CASES]
+    if args.baselined:
+        keys = [k for k in keys if k in baselines]
+    if args.only:
+        keys = [k for k in keys if any(part in k for part in args.only.split(","))]
+    for key in keys:
+        varied, fixed = CASES[key.split(" ")[0]]
+        family, name = key.split(" ")[0].split(".")
         fn = getattr(MODULES[family], name)
         scalar_kw = _args(varied, fixed, 0, rng)
         try:
@@ -148,8 +193,9 @@ def main() -> None:
 
     head = ("function", "scalar us", f"{n:.0e} pts ms", "peak / result", "time vs numpy", "memory vs numpy")
     _print_table(head, rows, args.markdown)
-    _chunked(args.markdown)
-    _imports(args.markdown)
+    if not args.no_extras:
+        _chunked(args.markdown)
+        _imports(args.markdown)
 
 
 def _print_table(head, rows, markdown):
@@ -193,6 +239,22 @@ def _chunked(markdown):
 
     rows.append(("bare numpy (same formula, one pass)", f"{_median_time(bare, 1) * 1e3:.0f}"))
     _print_table(("expected_runtime on 1e7 grid points", "ms"), rows, markdown)
+
+    # A sweep validates each axis (1e3 values), not the 1e6-point grid: cheap formulas stay near bare numpy.
+    print()
+    size = Q_(rng.uniform(1e9, 1e14, 1000), "B")
+    bw = Q_(rng.uniform(1e8, 1e11, 1000), "B/s")
+    s_m, b_m = size.m[:, None], bw.m[None, :]
+    from mlsysim.models import storage
+
+    grid = _median_time(lambda: mlsysim.sweep(storage.transfer_time, size=size, bandwidth=bw), 3)
+    call = _median_time(lambda: storage.transfer_time(Q_(s_m, "B"), Q_(b_m, "B/s")), 3)
+    bare_grid = _median_time(lambda: s_m / b_m, 3)
+    _print_table(("transfer_time on a 1000 x 1000 grid", "ms", "ratio to bare numpy"), [
+        ("mlsysim.sweep", f"{grid * 1e3:.2f}", f"{grid / bare_grid:.2f}x"),
+        ("direct call on broadcasting axes", f"{call * 1e3:.2f}", f"{call / bare_grid:.2f}x"),
+        ("bare numpy, broadcasting axes", f"{bare_grid * 1e3:.2f}", "1.00x"),
+    ], markdown)
 
 
 def _import_time(code, runs=9):

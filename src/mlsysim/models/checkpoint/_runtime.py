@@ -186,6 +186,11 @@ def expected_runtime(work, interval, write_time, mtbf, restart_time="0 s", segme
             return _s(work.m / interval.m * seg)
         w, tau, d, m, r = work.m, interval.m, write_time.m, mtbf.m, restart_time.m
         whole, rest = _whole_segments(w, tau)
+        if np.ndim(whole) == 0:  # one job cut for every point (a sweep over the rest): no per-point choice
+            total = whole * _segment_time(tau, d, m, r) if whole > 0 else 0.0
+            if rest > 0.0:
+                total = total + _segment_time(rest, d, m, r)
+            return _s(total)
         full = np.where(whole > 0, whole * _segment_time(tau, d, m, r), 0.0)
         return _s(full + np.where(rest > 0.0, _segment_time(rest, d, m, r), 0.0))
 
