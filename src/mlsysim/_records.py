@@ -61,7 +61,7 @@ def renamed_field(record: str, old: str, new: str) -> property:
 def _as_text(v: Any) -> Any:
     """Arrays of names as numpy str arrays, scalars as ``str``."""
     if isinstance(v, np.ndarray) and v.dtype.kind in "US":
-        return v.astype(str)
+        return v.astype(str, copy=False)  # a str array (or a broadcast view of one) is kept as it is
     if isinstance(v, np.str_):
         return str(v)
     return v
