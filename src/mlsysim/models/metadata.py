@@ -82,6 +82,9 @@ def _ceil(x: Any) -> Any:
 
 def _floor(x: Any) -> Any:
     """``floor(x)``, except that ``x`` within a few ulps below a whole number gives that number."""
+    if type(x) is float or type(x) is np.float64:  # one point: the same test on floats
+        high = float(np.ceil(x))
+        return high if high - x <= _ROUND_ULPS * float(np.spacing(abs(x))) else high - 1.0
     high = np.ceil(x)
     with np.errstate(invalid="ignore"):
         return np.where(high - x <= _ROUND_ULPS * np.spacing(np.abs(x)), high, high - 1.0)
@@ -590,6 +593,11 @@ def scaling_wall(per_accelerator_bandwidth, storage_bandwidth, workers_per_accel
     capacity = _pooled_capacity(server.ops_rate.m_as(_PER_SECOND), servers, scaling_efficiency)
     meta = _largest_count(capacity, workers_per_accelerator * opens_per_worker.m * ops_per_open)
     storage, network, meta = broadcast(storage, network, meta)
+    if np.ndim(storage) == 0:  # one point: the first smallest, as np.argmin picks
+        walls = (storage, network, meta)
+        first = min(range(3), key=walls.__getitem__)
+        return ScalingWall(storage_limit=storage, network_limit=network, metadata_limit=meta,
+                           max_accelerators=walls[first], first_wall=str(_WALLS[first]))
     stacked = np.stack(np.broadcast_arrays(storage, network, meta))
     first = np.argmin(stacked, axis=0)
     return ScalingWall(storage_limit=storage, network_limit=network, metadata_limit=meta,

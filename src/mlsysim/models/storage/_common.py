@@ -66,10 +66,13 @@ def _counts(x: Any) -> Any:
     return float(x) if x.ndim == 0 else x
 
 
+_FLOATS = (float, np.float64)
+
+
 def _divide(num: Any, den: Any, where_zero: float = np.inf) -> Any:
     """``num / den`` with ``where_zero`` where ``den`` is zero (no warning)."""
-    if type(num) is float and type(den) is float:  # one point: IEEE division, as numpy's
-        return num / den if den > 0 else float(where_zero)
+    if type(num) in _FLOATS and type(den) in _FLOATS:  # one point: IEEE division, as numpy's
+        return float(num) / float(den) if den > 0 else float(where_zero)
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = np.where(den > 0, num / np.where(den > 0, den, 1.0), where_zero)
