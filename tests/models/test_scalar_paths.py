@@ -97,3 +97,19 @@ def test_sequential_test_one_point_equals_array():
         for name in ("fixed_requests", "fixed_allowed_failures", "upper_boundary", "lower_boundary",
                      "expected_requests_baseline", "expected_requests_regressed", "savings_baseline"):
             assert getattr(one, name) == getattr(arr, name)[i], (name, i)
+
+
+def test_erlang_c_and_mmc_wait_one_point_equal_array():
+    from mlsysim.models import metadata
+
+    n = 3000
+    c = np.floor(10.0 ** RNG.uniform(0, 4, n))  # 1 to 10,000 servers: both Stirling branches
+    a = c * RNG.uniform(0, 1.2, n)  # light, heavy and unstable loads
+    a[RNG.random(n) < 0.05] = 0.0
+    mu = 10.0 ** RNG.uniform(1, 4, n)
+    erlang = metadata.erlang_c(a, c)
+    wait = metadata.mmc_wait_time(Q_(a * mu, "1/s"), Q_(mu, "1/s"), c)
+    for i in range(n):
+        assert metadata.erlang_c(float(a[i]), float(c[i])) == erlang[i], i
+        one = metadata.mmc_wait_time(Q_(a[i] * mu[i], "1/s"), Q_(mu[i], "1/s"), float(c[i])).m
+        assert one == wait.m[i] or (np.isinf(one) and np.isinf(wait.m[i])), i

@@ -66,6 +66,7 @@ _SECOND = ureg.Unit("s")
 # The tolerance is in ulps, not relative, so counts above 1e12 round exactly
 # (a relative 1e-12 would shift a count of 1e15 by a thousand units).
 _ROUND_ULPS = 2.0
+_INF = float("inf")
 
 _EFFICIENCY = Fraction(what="a scaling efficiency in [0, 1]")
 _TARGET = Number(positive=True, signed=False, maximum=1.0,
@@ -638,6 +639,27 @@ def _log_poisson_pmf(c: Any, a: Any) -> Any:
     return -deviance - 0.5 * np.log(2.0 * np.pi * c) - _stirling_error(c)
 
 
+def _erlang_c_one(a: float, c: float) -> float:
+    """:func:`_erlang_c` for one point, on floats: the same operations, branch by branch."""
+    from scipy.special import gammaincc, gammaln
+
+    if not a < c:
+        return 1.0
+    if c == 1.0:
+        return a
+    deviance = c * float(np.log1p((c - a) / a)) - (c - a) if a > 0 else _INF
+    if c < 16.0:
+        stirling = float(gammaln(c + 1.0)) - (c * float(np.log(c)) - c + 0.5 * float(np.log(2.0 * np.pi * c)))
+    else:
+        inv = 1.0 / c
+        inv2 = inv * inv
+        stirling = inv * (1 / 12 - inv2 * (1 / 360 - inv2 * (1 / 1260 - inv2 * (1 / 1680 - inv2 / 1188))))
+    log_pmf = -deviance - 0.5 * float(np.log(2.0 * np.pi * c)) - stirling
+    b = float(np.exp(log_pmf)) / float(gammaincc(c + 1.0, a))
+    rho = a / c
+    return b / ((c - a) / c + rho * b)
+
+
 def _erlang_c(a: Any, c: Any) -> Any:
     r"""Erlang C probability of waiting for offered load a (Erlangs) on c servers.
 
@@ -649,6 +671,8 @@ def _erlang_c(a: Any, c: Any) -> Any:
     """
     from scipy.special import gammaincc
 
+    if np.ndim(a) == 0 and np.ndim(c) == 0:
+        return _erlang_c_one(float(a), float(c))
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         b = np.exp(_log_poisson_pmf(c, a)) / gammaincc(c + 1.0, a)
         rho = a / c
@@ -719,6 +743,8 @@ def erlang_c(offered_load, servers):
 def _mmc_wait(lam: Any, mu: Any, c: Any) -> Any:
     """Mean M/M/c queueing wait (s) from magnitudes in 1/s; inf where lam >= c mu."""
     a = lam / mu
+    if np.ndim(a) == 0 and np.ndim(c) == 0:  # one point
+        return _erlang_c_one(float(a), float(c)) / (mu * (c - a)) if a < c else _INF
     stable = a < c
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         wq = np.divide(_erlang_c(a, c), mu * (c - a))
