@@ -115,9 +115,13 @@ def select(conditions: list[Any], choices: list[str], default: str) -> Any:
     >>> select([np.array([True, False])], ["a"], "b")
     array(['a', 'b'], dtype='<U1')
     """
-    if all(np.ndim(c) == 0 for c in conditions) and all(np.ndim(c) == 0 for c in choices):
-        for cond, choice in zip(conditions, choices):
-            if cond:
-                return str(choice)
-        return str(default)
-    return np.select(conditions, choices, default)
+    for c in conditions:
+        if type(c) is not bool and type(c) is not np.bool_ and np.ndim(c):
+            return np.select(conditions, choices, default)
+    for c in choices:
+        if type(c) is not str and np.ndim(c):
+            return np.select(conditions, choices, default)
+    for cond, choice in zip(conditions, choices):
+        if cond:
+            return str(choice)
+    return str(default)
