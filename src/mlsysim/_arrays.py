@@ -12,12 +12,35 @@ import numpy as np
 
 from .units import quantity, ureg
 
-__all__ = ["blockwise", "broadcast", "scalar_or_array", "select"]
+__all__ = ["blockwise", "broadcast", "scalar", "scalar_or_array", "select"]
 
 #: Elements per block in :func:`blockwise`: a few arrays of this many float64 fit in L2 cache.
 BLOCK = 16384
 
 _Quantity = ureg.Quantity
+
+
+_SCALAR_TYPES = frozenset({float, int, bool, np.float64, np.int64, np.bool_})
+
+
+def scalar(*values: Any) -> bool:
+    """True if every value is one number: a Python or numpy scalar, or a 0-d array.
+
+    The test a model's one-point fast path starts with; cheaper than
+    ``np.ndim(x) == 0``, which goes through an exception for a Python float.
+
+    >>> scalar(1.0, np.float64(2.0), np.asarray(3.0)), scalar(1.0, np.ones(2))
+    (True, False)
+    """
+    for v in values:
+        if type(v) in _SCALAR_TYPES:
+            continue
+        if isinstance(v, np.ndarray):
+            if v.ndim:
+                return False
+        elif np.ndim(v):
+            return False
+    return True
 
 
 def scalar_or_array(x: Any) -> Any:

@@ -46,7 +46,7 @@ import attrs
 import numpy as np
 
 from .. import hardware
-from .._arrays import broadcast, scalar_or_array
+from .._arrays import broadcast, scalar, scalar_or_array
 from .._export import exporter
 from .._records import Record, renamed_field, unit_field
 from .._validate import Bandwidth, Choice, Count, Fraction, Instance, Number, Optional, Rate, validated
@@ -594,7 +594,7 @@ def scaling_wall(per_accelerator_bandwidth, storage_bandwidth, workers_per_accel
     capacity = _pooled_capacity(server.ops_rate.m_as(_PER_SECOND), servers, scaling_efficiency)
     meta = _largest_count(capacity, workers_per_accelerator * opens_per_worker.m * ops_per_open)
     storage, network, meta = broadcast(storage, network, meta)
-    if np.ndim(storage) == 0:  # one point: the first smallest, as np.argmin picks
+    if scalar(storage):  # one point: the first smallest, as np.argmin picks
         walls = (storage, network, meta)
         first = min(range(3), key=walls.__getitem__)
         return ScalingWall(storage_limit=storage, network_limit=network, metadata_limit=meta,
@@ -671,7 +671,7 @@ def _erlang_c(a: Any, c: Any) -> Any:
     """
     from scipy.special import gammaincc
 
-    if np.ndim(a) == 0 and np.ndim(c) == 0:
+    if scalar(a, c):
         return _erlang_c_one(float(a), float(c))
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         b = np.exp(_log_poisson_pmf(c, a)) / gammaincc(c + 1.0, a)
@@ -743,7 +743,7 @@ def erlang_c(offered_load, servers):
 def _mmc_wait(lam: Any, mu: Any, c: Any) -> Any:
     """Mean M/M/c queueing wait (s) from magnitudes in 1/s; inf where lam >= c mu."""
     a = lam / mu
-    if np.ndim(a) == 0 and np.ndim(c) == 0:  # one point
+    if scalar(a, c):  # one point
         return _erlang_c_one(float(a), float(c)) / (mu * (c - a)) if a < c else _INF
     stable = a < c
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

@@ -33,7 +33,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from .._arrays import blockwise, scalar_or_array
+from .._arrays import blockwise, scalar, scalar_or_array
 from .._export import exporter
 from .._records import Record, unit_field
 from .._validate import Count, Fraction, MoneyRate, Number, Probability, Rate, Time, validated
@@ -1103,7 +1103,7 @@ def _fixed_design(p0, p1, alpha, beta):
     most alpha.  The false-alarm rate falls as k grows, so the answer is the
     first k that passes: the k with ``ok(k) and not ok(k - 1)``.
     """
-    if np.ndim(p0) == 0 and np.ndim(p1) == 0 and np.ndim(alpha) == 0 and np.ndim(beta) == 0:
+    if scalar(p0, p1, alpha, beta):
         one = _fixed_design_one(float(p0), float(p1), float(alpha), float(beta))
         if one is not None:
             return one

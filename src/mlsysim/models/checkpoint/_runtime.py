@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from ..._arrays import scalar
 from ..._export import exporter
 from ..._records import Record, unit_field
 from ..._validate import (
@@ -23,7 +24,7 @@ export = exporter(__all__)
 
 def _expm1_minus_x(x: np.ndarray) -> np.ndarray:
     """``expm1(x) - x`` without cancellation for small ``x >= 0``."""
-    if np.ndim(x) == 0:  # the same operations on one float: ~1 us instead of ~25 on a 0-d array
+    if scalar(x):  # the same operations on one float: ~1 us instead of ~25 on a 0-d array
         xf = float(x)
         if xf < 0.1:
             acc = 1.0
@@ -65,7 +66,7 @@ def _segments(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, mtbf: n
         count = work / interval
         return tuple(count * part for part in _segment_parts(interval, delta, mtbf, restart))
     whole, rest = _whole_segments(work, interval)
-    if not (np.ndim(rest) or np.ndim(delta) or np.ndim(mtbf) or np.ndim(restart) or np.ndim(interval)):
+    if scalar(rest, delta, mtbf, restart, interval):
         # one scalar job: the full and the last segment each on floats (same operations)
         full = _segment_parts(interval, delta, mtbf, restart)
         last = _segment_parts(float(rest), delta, mtbf, restart) if rest > 0.0 else (0.0,) * 4
@@ -186,7 +187,7 @@ def expected_runtime(work, interval, write_time, mtbf, restart_time="0 s", segme
             return _s(work.m / interval.m * seg)
         w, tau, d, m, r = work.m, interval.m, write_time.m, mtbf.m, restart_time.m
         whole, rest = _whole_segments(w, tau)
-        if np.ndim(whole) == 0:  # one job cut for every point (a sweep over the rest): no per-point choice
+        if scalar(whole):  # one job cut for every point (a sweep over the rest): no per-point choice
             total = whole * _segment_time(tau, d, m, r) if whole > 0 else 0.0
             if rest > 0.0:
                 total = total + _segment_time(rest, d, m, r)
