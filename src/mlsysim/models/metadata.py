@@ -46,7 +46,7 @@ import attrs
 import numpy as np
 
 from .. import hardware
-from .._arrays import broadcast, scalar, scalar_or_array
+from .._arrays import BLOCK, blockwise, broadcast, scalar, scalar_or_array
 from .._export import exporter
 from .._records import Record, renamed_field, unit_field
 from .._validate import Bandwidth, Choice, Count, Fraction, Instance, Number, Optional, Rate, validated
@@ -673,6 +673,8 @@ def _erlang_c(a: Any, c: Any) -> Any:
 
     if scalar(a, c):
         return _erlang_c_one(float(a), float(c))
+    if np.size(a) > BLOCK or np.size(c) > BLOCK:  # a dozen temporaries per point: in cache-sized blocks
+        return blockwise(_erlang_c, a, c)
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         b = np.exp(_log_poisson_pmf(c, a)) / gammaincc(c + 1.0, a)
         rho = a / c

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..._arrays import BLOCK, blockwise
 from ..._export import exporter
 from ..._validate import (
     Time,
@@ -195,6 +196,8 @@ def _optimal_fraction(d: Any) -> np.ndarray:
     d = np.asarray(d, dtype=float)
     if d.ndim == 0:
         return np.asarray(_optimal_fraction_scalar(float(d)))
+    if d.size > BLOCK:  # a dozen temporaries per point: in cache-sized blocks, memory stays one result
+        return blockwise(_optimal_fraction, d)
     p = np.sqrt(-2.0 * np.expm1(-d))  # sqrt(2 (1 + e z)) with 1 + e z = 1 - e^{-d}, exactly
     acc = np.zeros_like(p)
     for c in _BRANCH_SERIES[::-1]:
