@@ -44,6 +44,15 @@ class _Observed:
         return self.times[i] * rng.random(size)
 
 
+def _gap_survival(source: Any, t: np.ndarray) -> np.ndarray:
+    """``P(X > t)`` for the time ``X`` from a renewal to the next failure (``t`` in seconds)."""
+    if isinstance(source, _Observed):
+        ordered = np.sort(source.times)
+        return 1.0 - np.searchsorted(ordered, t, side="right") / ordered.size
+    with np.errstate(over="ignore"):
+        return np.exp(-((t / source._scale_s()) ** source.shape))
+
+
 def _failure_source(failures: Any, where: str) -> Any:
     """A law, or observed times (a 1-d time array) wrapped for resampling."""
     if isinstance(failures, _Law):
@@ -102,7 +111,12 @@ def _run(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, restart: np.
     idx = np.arange(n)
     trial = idx % trials
     point = idx // trials
+    # A restart that a failure-free gap almost never outlasts (fewer than one success expected in
+    # 1e3 x max_failures tries) never completes: a trial that fails there stops at once, unfinished,
+    # instead of looping max_failures times (a 1e300 s restart took seconds to say so).
+    stuck_pt = _gap_survival(source, restart) * (1e3 * max_failures) < 1.0
     seg, nf, last, has_last, r = seg_pt[point], whole[point], last_pt[point], has_last_pt[point], restart[point]
+    stuck = stuck_pt[point]
     done_segments = np.zeros(n)
     acc_rw, acc_rs, acc_f = np.zeros(n), np.zeros(n), np.zeros(n)
     in_restart = np.zeros(n, dtype=bool)
@@ -126,12 +140,15 @@ def _run(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, restart: np.
         acc_rw += np.where(lost, avail, 0.0)
         acc_f += ~fin
         in_restart = ~fin
-        if fin.any():
+        gone = stuck & ~fin  # failed where the restart never completes: unfinished, stop now
+        if fin.any() or gone.any():
             g = idx[fin]
             rework[g], restarting[g], failures[g], finished[g] = acc_rw[fin], acc_rs[fin], acc_f[fin], True
-            keep = ~fin
+            g = idx[gone]
+            rework[g], restarting[g], failures[g] = acc_rw[gone], acc_rs[gone], acc_f[gone]
+            keep = ~(fin | gone)
             idx, trial = idx[keep], trial[keep]
-            seg, nf, last, has_last, r = seg[keep], nf[keep], last[keep], has_last[keep], r[keep]
+            seg, nf, last, has_last, r, stuck = seg[keep], nf[keep], last[keep], has_last[keep], r[keep], stuck[keep]
             done_segments, in_restart = done_segments[keep], in_restart[keep]
             acc_rw, acc_rs, acc_f = acc_rw[keep], acc_rs[keep], acc_f[keep]
     if idx.size:  # trials still running after max_failures failures
@@ -172,9 +189,10 @@ def _simulate(work, interval, delta, restart, source, trials, seq, max_failures,
         unfinished += int((~finished).sum())
         outs.append(summary(total, rework, restarting, failures) if summary else (total,))
     if unfinished:
-        warn_regime(f"{where}: {unfinished} trial(s) still running after max_failures failures; "
-                      "their runtime counts as infinite (segments far longer than the time between failures "
-                      "practically never complete)")
+        warn_regime(f"{where}: {unfinished} trial(s) still running after max_failures failures, or failed "
+                    "where the restart practically never outlasts the time between failures; their runtime "
+                    "counts as infinite (segments or restarts far longer than the time between failures "
+                    "practically never complete)")
     return shape, [np.concatenate(x) for x in zip(*outs)]
 
 
@@ -252,7 +270,7 @@ class SimulatedRuntime(Record):
 
 @export
 @validated(work=Time(positive=True), interval=Time(positive=True), write_time=Time(), restart_time=Time(),
-           trials=Count(minimum=2, maximum=1e8), max_failures=Count(maximum=1e9),
+           trials=Count(minimum=2, maximum=1e7), max_failures=Count(maximum=1e9),
            start=Choice("renewal", "stationary"))
 def simulate_runtime(work, interval, write_time, failures, restart_time="0 s", *, trials=10000, seed=None,
                      max_failures=100_000, start="renewal"):
@@ -279,7 +297,8 @@ def simulate_runtime(work, interval, write_time, failures, restart_time="0 s", *
         Time ``R`` from a failure until compute resumes from the last
         checkpoint, default 0.
     trials : int, optional
-        Simulated runs per point (>= 2), default 10,000.
+        Simulated runs per point (>= 2, at most 1e7), default 10,000.  Memory
+        is about 200 bytes per trial of the points simulated at once.
     seed : int, SeedSequence or None, optional
         Seed of the random streams; the same seed gives the same result.
     max_failures : int, optional
@@ -439,7 +458,7 @@ def _scalar(q: Any, name: str) -> None:
 
 @export
 @validated(work=Time(positive=True), write_time=Time(positive=True), restart_time=Time(),
-           trials=Count(minimum=2, maximum=1e8), candidates=Count(minimum=5, maximum=1000),
+           trials=Count(minimum=2, maximum=1e7), candidates=Count(minimum=5, maximum=1000),
            start=Choice("renewal", "stationary"))
 def simulated_optimal_interval(work, write_time, failures, restart_time="0 s", *, trials=2000, seed=None,
                                bounds=None, candidates=25, start="renewal"):
