@@ -1,4 +1,4 @@
-"""Smoke tests for examples/: every script runs, exits 0 and prints the seed labs' key figures.
+"""Smoke tests for examples/: every script runs, exits 0 and prints the labs' key figures.
 
 Each script runs in a fresh process, from a temporary directory as its working
 directory, with the repository's ``src`` on PYTHONPATH (so it uses this
@@ -86,7 +86,7 @@ def _check(script: str, proc: subprocess.CompletedProcess[str]) -> None:
 
 # what_if_sweep.py runs in the two tests below it (with and without --out).
 @pytest.mark.parametrize("script", sorted(set(EXPECTED) - {"what_if_sweep.py"}))
-def test_example_runs_and_prints_seed_figures(script: str, tmp_path: Path) -> None:
+def test_example_runs_and_prints_lab_figures(script: str, tmp_path: Path) -> None:
     _check(script, _run([str(EXAMPLES / script)], tmp_path))
 
 

@@ -35,7 +35,7 @@ def test_gb_and_gib_stay_distinct():
 
 
 def test_network_rate_converts_to_bytes():
-    # 200 Gbit/s / 8 = 25 GB/s (the seed's IB HDR200 per-port figure)
+    # 200 Gbit/s / 8 = 25 GB/s (the lab's IB HDR200 per-port figure)
     assert Q_("200 Gbit/s").to("GB/s").m == pytest.approx(25.0, rel=1e-15)
     assert Q_("200 Gbps").to("GB/s").m == pytest.approx(25.0, rel=1e-15)
 

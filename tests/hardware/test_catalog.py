@@ -136,13 +136,13 @@ def test_h100_figures():
 
 
 def test_a100_dense_bf16_is_not_fp32():
-    # 312 TFLOP/s is dense BF16 tensor; FP32 would be 19.5 (the seed mislabels it).
+    # 312 TFLOP/s is dense BF16 tensor; FP32 would be 19.5 (the lab material mislabels it).
     assert A100.peak_flops.to("TFLOP/s").m == 312
     assert A100.memory_bandwidth.to("GB/s").m == 2039
 
 
-def test_lustre_figures_match_seed():
-    # Seed: OST = 4 x NVMe at 7 GB/s = 28 GB/s; 24 OSTs = 672 GB/s; MDS 50,000 ops/s.
+def test_lustre_figures_match_lab():
+    # Lab 04: OST = 4 x NVMe at 7 GB/s = 28 GB/s; 24 OSTs = 672 GB/s; MDS 50,000 ops/s.
     assert LUSTRE_OST.read_bandwidth.to("GB/s").m == 28
     assert (LUSTRE_OST.devices * NVME_GEN4.read_bandwidth).to("GB/s").m == pytest.approx(28)
     assert (24 * LUSTRE_OST.read_bandwidth).to("GB/s").m == pytest.approx(672)

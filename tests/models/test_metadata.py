@@ -1,4 +1,4 @@
-"""mlsysim.models.metadata: seed figures, Erlang C against exact references, properties, bad input."""
+"""mlsysim.models.metadata: lab figures, Erlang C against exact references, properties, bad input."""
 
 import math
 import warnings
@@ -29,31 +29,31 @@ from mlsysim.models.metadata import (
 )
 from mlsysim.testing import magnitudes, quantities
 
-# Seed scenario (Vol. 2 lab 04, Act II)
+# Lab scenario (Vol. 2 lab 04, Act II)
 GPUS, WORKERS = 4096, 8
 SAMPLES = 4096 * 8 * 50  # 1,638,400 samples/s across the cluster
 
 
-# =========================================================================== seed figures
+# =========================================================================== lab figures
 
 
-def test_seed_demand_per_sample_files():
+def test_lab_demand_per_sample_files():
     # 4,096 GPUs x 8 workers x 50 opens/s x 3 ops = 4,915,200 ops/s
     d = metadata_demand(GPUS, WORKERS, "50 1/s")
     assert d.to("1/s").m == pytest.approx(4_915_200, rel=1e-15)
 
 
-def test_seed_one_mds_is_98x_overloaded_and_99_are_needed():
+def test_lab_one_mds_is_98x_overloaded_and_99_are_needed():
     s = mds_saturation(metadata_demand(GPUS, WORKERS, "50 1/s"))
     assert s.capacity.to("1/s").m == 50_000
-    # 4,915,200 / 50,000 = 98.304: the seed's "98x overload"
+    # 4,915,200 / 50,000 = 98.304: the lab's "98x overload"
     assert s.utilization == pytest.approx(98.304, rel=1e-12)
     assert s.overloaded is True
     # ceil(98.304) = 99 servers at perfect scaling
     assert s.servers_needed == 99
 
 
-def test_seed_shards_bring_demand_to_39_percent():
+def test_lab_shards_bring_demand_to_39_percent():
     # 4,096 x 8 x 0.2 opens/s x 3 = 19,660.8 ops/s; / 50,000 = 0.393216 (39 %)
     d = metadata_demand(GPUS, WORKERS, "0.2 1/s")
     assert d.to("1/s").m == pytest.approx(19_660.8, rel=1e-12)
@@ -63,7 +63,7 @@ def test_seed_shards_bring_demand_to_39_percent():
     assert s.servers_needed == 1
 
 
-def test_seed_bandwidth_is_inside_supply_while_metadata_fails_first():
+def test_lab_bandwidth_is_inside_supply_while_metadata_fails_first():
     # bandwidth demand 4,096 x 80 MB/s = 327.68 GB/s ("328 GB/s") < 48 x 28 GB/s = 1,344 GB/s
     assert (GPUS * Q_("80 MB/s")).to("GB/s").m == pytest.approx(327.68)
     storage = 48 * hardware.LUSTRE_OST.read_bandwidth
@@ -109,7 +109,7 @@ def test_object_store_prefixes():
     assert prefix_load(f"{SAMPLES} 1/s", target_utilization=0.8).prefixes_needed == 373
 
 
-def test_max_accelerators_seed():
+def test_max_accelerators_lab():
     assert max_accelerators(WORKERS, "50 1/s") == 41        # 50,000 / 1,200 = 41.67
     assert max_accelerators(WORKERS, "0.2 1/s") == 10_416   # 50,000 / 4.8 = 10,416.7
     assert max_accelerators(WORKERS, "50 1/s", servers=99) == 4125  # 4,950,000 / 1,200

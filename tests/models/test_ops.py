@@ -130,7 +130,7 @@ def test_toil_breakdown_known_answer():
 
 # ---------------------------------------------------------------- known answers: canary, shadow
 
-def test_canary_seed_figure():
+def test_canary_lab_figure():
     # ln(0.05) / ln(0.999) = -2.995732 / -0.00100050 = 2994.23 -> 2,995 requests
     n = ops.canary_sample_size(0.95, 1e-3)
     assert n == 2995

@@ -13,7 +13,7 @@ from mlsysim.testing import quantities
 # ============================================================ known answers (hand calculations)
 
 
-def test_seed_fleet_16384_gpus_with_4_hour_mtbf():
+def test_lab_fleet_16384_gpus_with_4_hour_mtbf():
     # Vol. 2, Lab 07 (Fault Tolerance): 16,384 GPUs, fleet MTBF 4 h -> per-GPU MTBF 4 h x 16,384 = 65,536 h
     # = 65,536 / (365.25 x 24) years = 7.476 years
     gpu = Q_(4, "h") * 16384

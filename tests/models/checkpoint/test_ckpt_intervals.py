@@ -18,7 +18,7 @@ from mlsysim.testing import magnitudes
 H = 3600.0
 
 
-def test_young_interval_for_the_seed_fleet():
+def test_young_interval_for_the_lab_fleet():
     # delta = 1 min at M = 4 h: sqrt(2 x 60 x 14,400) = sqrt(1,728,000) = 1314.534 s = 21.91 min
     assert ck.young_interval("1 min", "4 h").to("s").m == pytest.approx(1314.534, rel=1e-6)
     # delta = 2 min: sqrt(3,456,000) = 1859.032 s

@@ -15,7 +15,7 @@ def test_checkpoint_write_time():
     assert ck.checkpoint_write_time("350 GB", "4.3 GB/s", "2 s").m == pytest.approx(83.3953, rel=1e-5)
 
 
-def test_seed_checkpoint_storm_1024_nodes_350_gb():
+def test_lab_checkpoint_storm_1024_nodes_350_gb():
     # 1,024 nodes x 350 GB = 358.4 TB; 24 OSTs x 16 GB/s = 384 GB/s; links 25 GB/s
     storage = hardware.LUSTRE_OST.write_bandwidth * 24
     s = ck.checkpoint_storm("350 GB", 1024, hardware.IB_HDR200.bandwidth, storage)

@@ -9,13 +9,13 @@ from mlsysim.models import storage as S
 # ============================================================ known answers
 
 
-def test_transfer_time_seed():
+def test_transfer_time_lab():
     # 50 TB = 5e13 B over 100 Gbit/s = 1.25e10 B/s: 5e13 / 1.25e10 = 4,000 s = 66.7 min
     assert S.transfer_time("50 TB", "100 Gbit/s").to("s").m == pytest.approx(4000, rel=1e-12)
     assert S.transfer_time("50 TB", "100 Gbit/s").to("min").m == pytest.approx(66.667, rel=1e-4)
 
 
-def test_egress_cost_seed():
+def test_egress_cost_lab():
     # 50 TB = 50,000 GB x 0.08 USD/GB = 4,000 USD
     assert S.egress_cost("50 TB", "0.08 USD/GB").to("USD").m == pytest.approx(4000, rel=1e-12)
     assert S.egress_cost("1 PB", "0.08 USD/GB").to("USD").m == pytest.approx(80_000, rel=1e-12)
@@ -41,7 +41,7 @@ def test_data_gravity_decisions(size, compute_cost, exceeds, decision, reason):
     assert g.reason == reason
 
 
-def test_data_gravity_seed_figures():
+def test_data_gravity_lab_figures():
     g = S.data_gravity("50 TB", "100 Gbit/s", "6 h", "0.08 USD/GB", "120 USD")
     assert g.transfer_time.to("s").m == pytest.approx(4000)
     assert g.egress_cost.to("USD").m == pytest.approx(4000)

@@ -17,7 +17,7 @@ from mlsysim.testing import magnitudes, quantities
 PORTS = 16 * IB_HDR200.bandwidth  # 128 GPUs / 8 per node x 25 GB/s = 400 GB/s
 
 
-def test_lustre_sequential_seed():
+def test_lustre_sequential_lab():
     p = S.input_pipeline(128, "4 MB", "50 ms", "672 GB/s", network_bandwidth=PORTS)
     assert p.demand.to("GB/s").m == pytest.approx(10.24)          # 128 x 4 MB / 50 ms
     assert (p.demand / 128).to("MB/s").m == pytest.approx(80)     # 80 MB/s per GPU
