@@ -62,6 +62,9 @@ def test_break_even_one_point_equals_array(seed):
     p, a, d, c = cost(12), cost(6), cost(6), cost(6)
     r, h = rng.uniform(0, 1, n), rng.uniform(0, 1, n)
     r[rng.random(n) < 0.05] = 0.0
+    # and the float extremes: subnormal reductions (hypothesis found one) and vast platforms
+    r[rng.random(n) < 0.05] = 10.0 ** rng.uniform(-322, -290)
+    p[rng.random(n) < 0.05] = 10.0 ** rng.uniform(250, 300)
     h[rng.random(n) < 0.1] = 0.0
     u = "USD/year"
     arr = ops.break_even_models(platform_cost=Q_(p, u), toil_reduction=r, alert_cost=Q_(a, u),

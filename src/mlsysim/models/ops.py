@@ -344,7 +344,9 @@ def _roi_one(n, p, r, a, d, c, h):
 
 
 def _break_even_one(p, r, a, d, c, h):
-    """:func:`break_even_models` for one point: Newton's method on the real root, then whole steps.
+    """:func:`break_even_models` for one point (or None where the array path must decide).
+
+    Newton's method on the real root, then whole steps.
 
     ``g(N) = r T(N) - p`` is convex and increasing for ``N >= 1``, so Newton
     from the closed-form upper bound descends monotonically onto the root;
@@ -364,6 +366,10 @@ def _break_even_one(p, r, a, d, c, h):
     hi = float(np.ceil(min(bounds) * (1.0 + 1e-9))) + 1.0
     if not hi < _INF:
         return _INF
+    if not hi <= 2.0**53 or any(0.0 < v < 1e-290 for v in (p, r, a, d, ch)):
+        # beyond 2**53 whole numbers are not distinct floats, and subnormal factors round the
+        # sign test coarsely: there the array path's search decides (its answer, as computed)
+        return None
 
     def pays(n):
         return _roi_one(n, p, r, a, d, c, h) >= 0
@@ -386,7 +392,7 @@ def _break_even_one(p, r, a, d, c, h):
             n -= 1.0
         else:
             return n
-    return float(_smallest_true(lambda m: _roi(m, p, r, a, d, c, h) >= 0, np.zeros(1), np.array([hi]))[0])
+    return None  # not settled in a few whole steps: the array path's search decides
 
 
 @export
@@ -446,7 +452,9 @@ def break_even_models(*, platform_cost, toil_reduction, alert_cost, deploy_cost,
     """
     args = (platform_cost.m, toil_reduction, alert_cost.m, deploy_cost.m, dependency_cost.m, heterogeneity)
     if all(type(x) is float for x in args):
-        return _break_even_one(*args)
+        one = _break_even_one(*args)
+        if one is not None:
+            return one
     p, r, a, d, c, h = (np.asarray(x, dtype=float) for x in np.broadcast_arrays(*args))
     ch = c * h
     grows = (r > 0) & ((a > 0) | (d > 0) | (ch > 0))
