@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 import pathlib
 
+import numpy as np
+
 SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "mlsysim"
 FILES = sorted(SRC.rglob("*.py"))
 
@@ -90,3 +92,17 @@ def test_a_field_given_as_none_stays_none():
         assert p.cost is None and np.shape(p.time.m) == np.shape(time)
     plan = storage.cheapest_upgrade(Q_(np.array([1.0, 4.0]), "GB/s"), "10 TB", "4 TB", "28 GB/s", "10 Gbit/s")
     assert plan.cache_cost is None and plan.download_cost is None and plan.choice.tolist() == ["none needed", "either"]
+
+
+def test_a_unit_field_given_as_none_stays_none_for_scalars_too():
+    import attrs
+
+    from mlsysim._records import Record, unit_field
+
+    @attrs.frozen
+    class _Pair(Record):
+        a: object = unit_field("s")
+        b: object = None
+
+    assert _Pair.build(a=None, b=1.0).a is None
+    assert _Pair.build(a=None, b=np.array([1.0, 2.0])).a is None

@@ -43,3 +43,10 @@ def test_offset_units_take_pints_path():
     # 20 degC is 293.15 K: an offset, not a factor
     assert Q_(20.0, "degC").to("K").m == pytest.approx(293.15)
     assert Q_(20.0, "degC").m_as("K") == pytest.approx(293.15)
+
+
+def test_int_magnitudes_stay_exact_ints_as_in_pint():
+    # pint multiplies an int by its own (int) factor: 3 KiB = 3072 B exactly, 2**60 KiB = 2**70 B
+    assert Q_(3, "KiB").m_as("B") == 3072 and type(Q_(3, "KiB").m_as("B")) is int
+    assert Q_(5, "min").m_as("s") == 300 and type(Q_(5, "min").m_as("s")) is int
+    assert Q_(2**60, "KiB").m_as("B") == 2**70

@@ -192,7 +192,7 @@ def _scalar_fields(fields: dict[str, Any], declared: dict[str, Any]) -> dict[str
             elif t not in _SCALARS and v is not None and not isinstance(v, (Record, float, int, str)):
                 return None  # something else (a list, a spec...): the general path decides
             u = declared.get(name)
-            if u is not None:
+            if u is not None and v is not None:  # a field given as None stays None, as in the general path
                 v = _raw_quantity(float(v), u._units)
         out[name] = v
     return out

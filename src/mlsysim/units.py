@@ -429,7 +429,8 @@ def _fast_m_as(self: Any, units: Any) -> Any:
             if conv is not None:
                 if conv[1] == self._units:
                     return m  # pint returns the magnitude itself when the units are the same
-                return m * conv[0]
+                if tm is not int:  # pint multiplies an int by its own factor (an int for KiB, min, bit: exact)
+                    return m * conv[0]
     return _plain_m_as(self, units)
 
 

@@ -157,11 +157,11 @@ def test_restarts_that_never_finish_are_infinite_with_a_warning():
 
 
 def test_a_restart_no_failure_free_gap_outlasts_stops_the_trial_at_once():
-    # A 1e6 h restart under a 4 h exponential MTBF completes with probability e^-250000 = 0:
-    # a trial that fails once never finishes.  P(no failure in the first 61 min) = e^(-61/240)
-    # = 0.78, so most trials finish and the rest are infinite; the stuck ones stop at their
-    # first failure instead of looping max_failures (100,000) times.
-    with pytest.warns(RegimeWarning, match="restart practically never"):
+    # A 1e6 h restart under a 4 h exponential MTBF completes with probability e^-250000, 0 in
+    # float64: a trial that fails once never finishes.  P(no failure in the first 61 min) =
+    # e^(-61/240) = 0.78, so most trials finish and the rest are infinite; the stuck ones stop
+    # at their first failure instead of looping max_failures (100,000) times.
+    with pytest.warns(RegimeWarning, match="can outlast the restart"):
         sim = ck.simulate_runtime("1 h", "1 h", "1 min", ck.Exponential("4 h"), "1e6 h", trials=400, seed=3)
     assert sim.mean.m == np.inf
     # with a restart the gaps outlast (R/M = 0.25) nothing is stopped early: the exact expectation holds

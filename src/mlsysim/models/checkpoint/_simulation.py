@@ -111,10 +111,12 @@ def _run(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, restart: np.
     idx = np.arange(n)
     trial = idx % trials
     point = idx // trials
-    # A restart that a failure-free gap almost never outlasts (fewer than one success expected in
-    # 1e3 x max_failures tries) never completes: a trial that fails there stops at once, unfinished,
-    # instead of looping max_failures times (a 1e300 s restart took seconds to say so).
-    stuck_pt = _gap_survival(source, restart) * (1e3 * max_failures) < 1.0
+    # A restart that no failure-free gap can outlast (survival exactly 0: an observed log's longest
+    # gap, or a law's tail below the float range) never completes: a trial that fails there stops at
+    # once, unfinished, with the failures and time it had so far, instead of looping max_failures
+    # times (a 1e300 s restart took seconds to say so).  Any restart with a chance, however small,
+    # is simulated as before.
+    stuck_pt = _gap_survival(source, restart) == 0.0
     seg, nf, last, has_last, r = seg_pt[point], whole[point], last_pt[point], has_last_pt[point], restart[point]
     stuck = stuck_pt[point]
     done_segments = np.zeros(n)
@@ -190,7 +192,7 @@ def _simulate(work, interval, delta, restart, source, trials, seq, max_failures,
         outs.append(summary(total, rework, restarting, failures) if summary else (total,))
     if unfinished:
         warn_regime(f"{where}: {unfinished} trial(s) still running after max_failures failures, or failed "
-                    "where the restart practically never outlasts the time between failures; their runtime "
+                    "where no time between failures can outlast the restart; their runtime "
                     "counts as infinite (segments or restarts far longer than the time between failures "
                     "practically never complete)")
     return shape, [np.concatenate(x) for x in zip(*outs)]
