@@ -33,7 +33,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from .._arrays import blockwise, scalar, scalar_or_array
+from .._arrays import BLOCK, blockwise, scalar, scalar_or_array
 from .._export import exporter
 from .._records import Record, unit_field
 from .._validate import Count, Fraction, MoneyRate, Number, Probability, Rate, Time, validated
@@ -585,13 +585,14 @@ def _log_tail_terms(n, k, p, kmax, derivative):
                 where = np.flatnonzero(keep) if where is None else where[keep]
                 nn, kk, r, term, total, harmonic, slope = (a[keep] for a in
                                                            (nn, kk, r, term, total, harmonic, slope))
-        live = i <= kk
         if derivative:
-            harmonic = harmonic + 1.0 / np.maximum(nn - (i - 1), 1e-300)
-        term = term * ((nn - (i - 1)) / i * r)
-        total = total + np.where(live, term, 0.0)
+            harmonic += 1.0 / np.maximum(nn - (i - 1), 1e-300)
+        # a term past an element's k is 0 from then on (0 times a finite factor), so the sums
+        # need no mask of their own: the same totals with two fewer passes a term
+        term = np.where(i <= kk, term * ((nn - (i - 1)) / i * r), 0.0)
+        total += term
         if derivative:
-            slope = slope + np.where(live, term * harmonic, 0.0)
+            slope += term * harmonic
     if where is None:
         total_out, slope_out = total, slope
     else:
@@ -1118,7 +1119,9 @@ def _fixed_design(p0, p1, alpha, beta):
     p0, p1, alpha, beta = np.broadcast_arrays(p0, p1, alpha, beta)
     shape = p0.shape
     p0, p1, alpha, beta = (np.ravel(a) for a in (p0, p1, alpha, beta))
-    n, k = blockwise(_fixed_design_near_guess, p0, p1, alpha, beta)
+    # larger blocks than the plain canary search: two searches a block, so the per-block steps
+    # weigh more (measured: 65,536 points 0.35 s, 16,384 0.47 s per million)
+    n, k = blockwise(_fixed_design_near_guess, p0, p1, alpha, beta, block=4 * BLOCK)
     left = np.flatnonzero(np.isnan(k))  # few (2 in 1e3 in testing): searched together, not block by block
     if left.size:
         n[left], k[left] = blockwise(_fixed_design_search, p0[left], p1[left], alpha[left], beta[left])
