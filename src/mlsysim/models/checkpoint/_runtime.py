@@ -61,17 +61,18 @@ def _segment_parts(t: np.ndarray, delta: np.ndarray, mtbf: np.ndarray, restart: 
 
 def _segments(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, mtbf: np.ndarray,
               restart: np.ndarray, segments: str) -> tuple:
-    """The four expected parts of a whole job, summed over its segments."""
+    """The four expected parts of a whole job, summed over its segments, and the count of segments."""
     if segments != "whole":  # "smooth" (alias "fractional")
         count = work / interval
-        return tuple(count * part for part in _segment_parts(interval, delta, mtbf, restart))
+        return (*(count * part for part in _segment_parts(interval, delta, mtbf, restart)), count)
     whole, rest = _whole_segments(work, interval)
+    count = whole + (rest > 0.0)
     if scalar(rest, delta, mtbf, restart, interval):
         # one scalar job: the full and the last segment each on floats (same operations)
         full = _segment_parts(interval, delta, mtbf, restart)
         last = _segment_parts(float(rest), delta, mtbf, restart) if rest > 0.0 else (0.0,) * 4
         n = float(whole)
-        return tuple((n * f if n > 0 else 0.0) + part for f, part in zip(full, last))
+        return (*((n * f if n > 0 else 0.0) + part for f, part in zip(full, last)), count)
     # the full and the last segment in one pass: half the array operations of two calls
     tau, rest, delta, mtbf, restart = np.broadcast_arrays(interval, rest, delta, mtbf, restart)
     parts = _segment_parts(np.stack([tau, rest]), delta, mtbf, restart)
@@ -81,7 +82,8 @@ def _segments(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, mtbf: n
     # A job shorter than one interval has no full segment: its (possibly
     # overflowing) full-segment parts must not enter as 0 * inf = NaN.
     with np.errstate(invalid="ignore"):
-        return tuple(np.where(whole > 0, whole * f, 0.0) + np.where(has_last, part, 0.0) for f, part in zip(full, last))
+        parts = [np.where(whole > 0, whole * f, 0.0) + np.where(has_last, part, 0.0) for f, part in zip(full, last)]
+    return (*parts, count)
 
 
 _SEGMENT_DOC = """segments : {"whole", "smooth", "fractional"}, optional
@@ -311,18 +313,13 @@ def waste_breakdown(work, interval, write_time, mtbf, restart_time="0 s", segmen
     >>> round(w.waste_fraction, 3)
     0.186
     """
-    useful, ckpt, rework, restart = _segments(work.m, interval.m, write_time.m, mtbf.m, restart_time.m,
-                                              segments)
+    useful, ckpt, rework, restart, count = _segments(work.m, interval.m, write_time.m, mtbf.m, restart_time.m,
+                                                     segments)
     lost = ckpt + rework + restart
     total = useful + lost
     with np.errstate(invalid="ignore", divide="ignore"):
         # From the parts, not 1 - useful/total: a tiny waste keeps its digits.
         waste = np.where(np.isinf(total), 1.0, lost / total)
-    if segments != "whole":
-        count = work.m / interval.m
-    else:
-        whole, rest = _whole_segments(work.m, interval.m)
-        count = whole + (rest > 0.0)
     return WasteBreakdown.build(useful=useful, checkpointing=ckpt, rework=rework, restart=restart, total=total,
                                 waste_fraction=waste, failures=total / mtbf.m, segments=count)
 
