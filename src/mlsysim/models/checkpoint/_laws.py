@@ -63,6 +63,11 @@ class _Law(Record):
     def _scale_s(self) -> float:
         return float(self.mtbf.m_as("s")) / _gamma1(self.shape)
 
+    def _survival_s(self, t: Any) -> Any:
+        """``P(X > t) = exp(-(t/lambda)^k)`` for ``t`` in seconds (float or array)."""
+        with np.errstate(over="ignore"):
+            return np.exp(-((t / self._scale_s()) ** self.shape))
+
     def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """``size`` times between failures in seconds (plain floats; inverse transform of E ~ Exp(1))."""
         e = rng.standard_exponential(size)
@@ -99,9 +104,7 @@ class _Law(Record):
         Quantity [time]
             In seconds.
         """
-        g = _rng(rng)
-        x = self._draw_residual(g, 1 if size is None else size)
-        return _s(x[0] if size is None else x)
+        return _sampled(self._draw_residual, rng, size)
 
     def sample(self, rng: Any = None, size: Any = None) -> Any:
         """Draw times between failures.
@@ -120,10 +123,7 @@ class _Law(Record):
             standard exponential ``E``, so ``Weibull(1, M)`` and
             ``Exponential(M)`` give identical draws from identical generators.
         """
-        g = _rng(rng)
-        n = 1 if size is None else size
-        x = self._draw(g, n)
-        return _s(x[0] if size is None else x)
+        return _sampled(self._draw, rng, size)
 
     def survival(self, time: Any) -> Any:
         r"""Probability that no failure occurs within ``time`` of a renewal: ``exp(-(t/lambda)^k)``."""
@@ -151,10 +151,15 @@ def _gamma1(k: float) -> float:
     return float(gamma(1.0 + 1.0 / k))
 
 
+def _sampled(draw: Any, rng: Any, size: Any) -> Any:
+    """``draw(generator, n)`` as seconds: one draw (``size`` None) or an array of ``size``."""
+    x = draw(_rng(rng), 1 if size is None else size)
+    return _s(x[0] if size is None else x)
+
+
 @validated(time=Time())
 def _survival(law, time):
-    with np.errstate(over="ignore"):
-        return _plain(np.exp(-((time.m / law._scale_s()) ** law.shape)))
+    return _plain(law._survival_s(time.m))
 
 
 @validated(time=Time())

@@ -37,20 +37,15 @@ class _Observed:
     def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return self.times[rng.integers(0, self.times.size, size)]
 
+    def _survival_s(self, t: np.ndarray) -> np.ndarray:
+        """``P(X > t)`` for a resampled gap: the share of observed gaps longer than ``t`` (seconds)."""
+        return 1.0 - np.searchsorted(np.sort(self.times), t, side="right") / self.times.size
+
     def _draw_residual(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """A gap chosen with probability proportional to its length, times a uniform."""
         cdf = np.cumsum(self.times)
         i = np.minimum(np.searchsorted(cdf, rng.random(size) * cdf[-1], side="right"), self.times.size - 1)
         return self.times[i] * rng.random(size)
-
-
-def _gap_survival(source: Any, t: np.ndarray) -> np.ndarray:
-    """``P(X > t)`` for the time ``X`` from a renewal to the next failure (``t`` in seconds)."""
-    if isinstance(source, _Observed):
-        ordered = np.sort(source.times)
-        return 1.0 - np.searchsorted(ordered, t, side="right") / ordered.size
-    with np.errstate(over="ignore"):
-        return np.exp(-((t / source._scale_s()) ** source.shape))
 
 
 def _failure_source(failures: Any, where: str) -> Any:
@@ -116,7 +111,7 @@ def _run(work: np.ndarray, interval: np.ndarray, delta: np.ndarray, restart: np.
     # once, unfinished, with the failures and time it had so far, instead of looping max_failures
     # times (a 1e300 s restart took seconds to say so).  Any restart with a chance, however small,
     # is simulated as before.
-    stuck_pt = _gap_survival(source, restart) == 0.0
+    stuck_pt = source._survival_s(restart) == 0.0
     seg, nf, last, has_last, r = seg_pt[point], whole[point], last_pt[point], has_last_pt[point], restart[point]
     stuck = stuck_pt[point]
     done_segments = np.zeros(n)
