@@ -12,7 +12,7 @@ import numpy as np
 
 from .units import quantity, ureg
 
-__all__ = ["blockwise", "broadcast", "scalar", "scalar_or_array", "select"]
+__all__ = ["blockwise", "broadcast", "scalar", "scalar_or_array", "select", "smallest"]
 
 #: Elements per block in :func:`blockwise`: a few arrays of this many float64 fit in L2 cache.
 BLOCK = 16384
@@ -20,11 +20,11 @@ BLOCK = 16384
 _Quantity = ureg.Quantity
 
 
-_SCALAR_TYPES = frozenset({float, int, bool, np.float64, np.int64, np.bool_})
+_SCALAR_TYPES = frozenset({float, int, bool, str, np.float64, np.int64, np.bool_, np.str_})
 
 
 def scalar(*values: Any) -> bool:
-    """True if every value is one number: a Python or numpy scalar, or a 0-d array.
+    """True if every value is one value: a Python or numpy scalar (number, bool, str), or a 0-d array.
 
     The test a model's one-point fast path starts with; cheaper than
     ``np.ndim(x) == 0``, which goes through an exception for a Python float.
@@ -138,13 +138,27 @@ def select(conditions: list[Any], choices: list[str], default: str) -> Any:
     >>> select([np.array([True, False])], ["a"], "b")
     array(['a', 'b'], dtype='<U1')
     """
-    for c in conditions:
-        if type(c) is not bool and type(c) is not np.bool_ and np.ndim(c):
-            return np.select(conditions, choices, default)
-    for c in choices:
-        if type(c) is not str and np.ndim(c):
-            return np.select(conditions, choices, default)
+    if not scalar(*conditions, *choices):
+        return np.select(conditions, choices, default)
     for cond, choice in zip(conditions, choices):
         if cond:
             return str(choice)
     return str(default)
+
+
+def smallest(values: list[Any], names: Any) -> tuple[Any, Any]:
+    """The smallest of several broadcasting values, and the name of the first that attains it.
+
+    Ties go to the first, as ``np.argmin`` picks; one point gives a float and
+    a ``str`` without stacking arrays.
+
+    >>> smallest([3.0, 1.0, 1.0], ["a", "b", "c"])
+    (1.0, 'b')
+    >>> smallest([np.array([3.0, 0.5]), 1.0], ["a", "b"])
+    (array([1. , 0.5]), array(['b', 'a'], dtype='<U1'))
+    """
+    if scalar(*values):
+        at = min(range(len(values)), key=values.__getitem__)
+        return float(values[at]), str(names[at])
+    stacked = np.stack(np.broadcast_arrays(*values))
+    return np.min(stacked, axis=0), np.asarray(names)[np.argmin(stacked, axis=0)]

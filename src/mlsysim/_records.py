@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ._arrays import broadcast, scalar_or_array
+from ._arrays import broadcast, scalar, scalar_or_array
 from .errors import warn_regime
 from .fmt import format_unit, format_value, table
 from .units import _raw_quantity, quantity, ureg
@@ -158,42 +158,23 @@ class Record:
         return out
 
 
-_SCALARS = (float, int, bool, str)
-
-
 def _scalar_fields(fields: dict[str, Any], declared: dict[str, Any]) -> dict[str, Any] | None:
     """The fields as a record of scalars holds them, or None if any field is an array.
 
-    Python floats and bools, numpy scalars and 0-d arrays become Python
-    scalars (0-d str arrays ``str``); a declared unit is attached to a bare
-    magnitude.  Gives exactly what :func:`broadcast` would for all-scalar
-    fields, at a fraction of its cost.
+    Each value goes through :func:`scalar_or_array` and a declared unit is
+    attached to a bare magnitude: exactly what the general path (with
+    :func:`broadcast`) gives for all-scalar fields, without its cost.
     """
     out = {}
     for name, v in fields.items():
-        t = type(v)
-        if t is _Quantity:
-            m = v._magnitude
-            tm = type(m)
-            if tm is not float:
-                if tm is np.ndarray:
-                    if m.ndim:
-                        return None
-                    v = _raw_quantity(float(m), v._units) if m.dtype.kind == "f" else scalar_or_array(v)
-                elif isinstance(m, np.generic):
-                    v = scalar_or_array(v)
-        else:
-            if t is np.ndarray:
-                if v.ndim:
-                    return None
-                v = v.item()
-            elif isinstance(v, np.generic):
-                v = v.item()
-            elif t not in _SCALARS and v is not None and not isinstance(v, (Record, float, int, str)):
-                return None  # something else (a list, a spec...): the general path decides
-            u = declared.get(name)
-            if u is not None and v is not None:  # a field given as None stays None, as in the general path
-                v = _raw_quantity(float(v), u._units)
+        m = v._magnitude if type(v) is _Quantity else v
+        if type(m) is not float:  # a float (the common case) is already what a record holds
+            if not (m is None or isinstance(m, Record) or scalar(m)):
+                return None  # an array (or a list): the general path broadcasts it
+            v = scalar_or_array(v)
+        u = declared.get(name)
+        if u is not None and v is not None and type(v) is not _Quantity:  # None stays None
+            v = _raw_quantity(float(v), u._units)
         out[name] = v
     return out
 

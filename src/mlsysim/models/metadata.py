@@ -46,7 +46,7 @@ import attrs
 import numpy as np
 
 from .. import hardware
-from .._arrays import BLOCK, blockwise, broadcast, scalar, scalar_or_array
+from .._arrays import BLOCK, blockwise, broadcast, scalar, scalar_or_array, smallest
 from .._export import exporter
 from .._records import Record, renamed_field, unit_field
 from .._validate import Bandwidth, Choice, Count, Fraction, Instance, Number, Optional, Rate, validated
@@ -83,7 +83,8 @@ def _ceil(x: Any) -> Any:
 
 def _floor(x: Any) -> Any:
     """``floor(x)``, except that ``x`` within a few ulps below a whole number gives that number."""
-    if type(x) is float or type(x) is np.float64:  # one point: the same test on floats
+    if scalar(x):  # one point: the same test on floats
+        x = float(x)
         high = float(np.ceil(x))
         return high if high - x <= _ROUND_ULPS * float(np.spacing(abs(x))) else high - 1.0
     high = np.ceil(x)
@@ -594,16 +595,9 @@ def scaling_wall(per_accelerator_bandwidth, storage_bandwidth, workers_per_accel
     capacity = _pooled_capacity(server.ops_rate.m_as(_PER_SECOND), servers, scaling_efficiency)
     meta = _largest_count(capacity, workers_per_accelerator * opens_per_worker.m * ops_per_open)
     storage, network, meta = broadcast(storage, network, meta)
-    if scalar(storage):  # one point: the first smallest, as np.argmin picks
-        walls = (storage, network, meta)
-        first = min(range(3), key=walls.__getitem__)
-        return ScalingWall(storage_limit=storage, network_limit=network, metadata_limit=meta,
-                           max_accelerators=walls[first], first_wall=str(_WALLS[first]))
-    stacked = np.stack(np.broadcast_arrays(storage, network, meta))
-    first = np.argmin(stacked, axis=0)
+    most, first = smallest([storage, network, meta], _WALLS)
     return ScalingWall(storage_limit=storage, network_limit=network, metadata_limit=meta,
-                       max_accelerators=scalar_or_array(np.min(stacked, axis=0)),
-                       first_wall=scalar_or_array(_WALLS[first]))
+                       max_accelerators=scalar_or_array(most), first_wall=scalar_or_array(first))
 
 
 # --------------------------------------------------------------------------- queueing

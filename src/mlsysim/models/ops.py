@@ -69,8 +69,14 @@ def _toil_parts(n, a, d, c, h):
     The one place the toil arithmetic lives: :func:`toil_cost`,
     :func:`platform_roi` and :func:`break_even_models` all evaluate it in this
     order, so the break-even count satisfies the ROI sign test exactly as
-    :func:`platform_roi` computes it.
+    :func:`platform_roi` computes it.  One point (a break-even search evaluates
+    a few dozen) is computed on floats: the same operations, without the cost
+    of 0-d arrays.
     """
+    if scalar(n, a, d, c, h):
+        n, a, d, c, h = (float(v) for v in (n, a, d, c, h))
+        ch = c * h
+        return a * n, d * (n * float(np.log2(n))), (ch * (n * (n - 1.0) / 2.0) if ch > 0 else 0.0)
     with np.errstate(over="ignore", invalid="ignore"):
         alerts = a * n
         deploys = d * (n * np.log2(n))
@@ -336,13 +342,6 @@ _INF = float("inf")
 _LOG2_E = float(1.0 / np.log(2.0))
 
 
-def _roi_one(n, p, r, a, d, c, h):
-    """:func:`_roi` for one point, on floats: the same operations in the same order."""
-    ch = c * h
-    toil = a * n + d * (n * float(np.log2(n))) + (ch * (n * (n - 1.0) / 2.0) if ch > 0 else 0.0)
-    return r * toil - p
-
-
 def _break_even_one(p, r, a, d, c, h):
     """:func:`break_even_models` for one point (or None where the array path must decide).
 
@@ -351,7 +350,7 @@ def _break_even_one(p, r, a, d, c, h):
     ``g(N) = r T(N) - p`` is convex and increasing for ``N >= 1``, so Newton
     from the closed-form upper bound descends monotonically onto the root;
     the whole-number answer is then settled with the sign test itself
-    (``_roi_one(N) >= 0`` and ``_roi_one(N - 1) < 0``), so it is the smallest
+    (``_roi(N) >= 0`` and ``_roi(N - 1) < 0``), so it is the smallest
     whole number where the ROI, as computed, is non-negative: the answer the
     array path's bisection finds (tested element by element).
     """
@@ -372,11 +371,11 @@ def _break_even_one(p, r, a, d, c, h):
         return None
 
     def pays(n):
-        return _roi_one(n, p, r, a, d, c, h) >= 0
+        return _roi(n, p, r, a, d, c, h) >= 0
 
     n = hi
     for _ in range(100):  # Newton from above (quadratic near the root)
-        g = _roi_one(n, p, r, a, d, c, h)
+        g = _roi(n, p, r, a, d, c, h)
         slope = r * (a + d * (float(np.log2(n)) + _LOG2_E) + ch * (n - 0.5))
         if not (g > 0 and slope > 0):
             break
@@ -451,8 +450,8 @@ def break_even_models(*, platform_cost, toil_reduction, alert_cost, deploy_cost,
     array([40., 37., 25.])
     """
     args = (platform_cost.m, toil_reduction, alert_cost.m, deploy_cost.m, dependency_cost.m, heterogeneity)
-    if all(type(x) is float for x in args):
-        one = _break_even_one(*args)
+    if scalar(*args):
+        one = _break_even_one(*(float(x) for x in args))
         if one is not None:
             return one
     p, r, a, d, c, h = (np.asarray(x, dtype=float) for x in np.broadcast_arrays(*args))
@@ -662,8 +661,8 @@ def _few_failures_n(c, p, k, n0):
 
 def _canary_n(c, p, k):
     """Sample sizes as floats (broadcast arrays ``c``, ``p``, ``k``), searched block by block."""
-    if type(c) is float and type(p) is float and type(k) is float:
-        n = _canary_one(c, p, k)
+    if scalar(c, p, k):
+        n = _canary_one(float(c), float(p), float(k))
         if n is not None:
             return np.asarray(n)
     return blockwise(_canary_n_flat, c, p, k)
@@ -1128,9 +1127,23 @@ def _fixed_design(p0, p1, alpha, beta):
     return n.reshape(shape), k.reshape(shape)
 
 
+def _design_guess(p0, p1, alpha, beta):
+    """The fixed design's threshold by the normal approximation (floats or arrays; not yet clipped).
+
+    ``sqrt(n) = (z_a sd0 + z_b sd1) / (p1 - p0)`` and ``k = floor(n p0 + z_a sqrt(n) sd0)``,
+    with ``sd_i = sqrt(p_i (1 - p_i))`` and ``z`` the normal quantiles of ``1 - alpha``, ``1 - beta``.
+    """
+    from scipy.special import ndtri
+
+    za, zb = ndtri(1.0 - alpha), ndtri(1.0 - beta)
+    sd0 = np.sqrt(p0 * (1.0 - p0))
+    root_n = (za * sd0 + zb * np.sqrt(p1 * (1.0 - p1))) / (p1 - p0)
+    return np.floor(root_n * root_n * p0 + za * root_n * sd0)
+
+
 def _fixed_design_one(p0, p1, alpha, beta):
     """:func:`_fixed_design_near_guess` for one point on floats, or None where the array path must decide."""
-    from scipy.special import betainc, ndtri
+    from scipy.special import betainc
 
     log_alarm = float(np.log1p(-alpha))
 
@@ -1142,10 +1155,7 @@ def _fixed_design_one(p0, p1, alpha, beta):
             return _log_tail_one(n, k, p0, False) >= log_alarm, n
         return float(betainc(k + 1.0, max(n - k, 1.0), p0)) <= alpha, n
 
-    za, zb = float(ndtri(1.0 - alpha)), float(ndtri(1.0 - beta))
-    sd0 = float(np.sqrt(p0 * (1.0 - p0)))
-    root_n = (za * sd0 + zb * float(np.sqrt(p1 * (1.0 - p1)))) / (p1 - p0)
-    guess = float(np.floor(root_n * root_n * p0 + za * root_n * sd0))
+    guess = float(_design_guess(p0, p1, alpha, beta))
     if not -_INF < guess < _INF:
         return None
     guess = min(max(guess, 1.0), 2.0**40)
@@ -1178,12 +1188,7 @@ def _fixed_design_near_guess(p0, p1, alpha, beta):
     passes and ``ok(g + 1)`` where it fails: two sample-size searches per
     element.
     """
-    from scipy.special import ndtri
-
-    za, zb = ndtri(1.0 - alpha), ndtri(1.0 - beta)
-    root_n = (za * np.sqrt(p0 * (1.0 - p0)) + zb * np.sqrt(p1 * (1.0 - p1))) / (p1 - p0)
-    guess = np.floor(root_n * root_n * p0 + za * root_n * np.sqrt(p0 * (1.0 - p0)))
-    guess = np.clip(np.nan_to_num(guess, nan=0.0, posinf=0.0), 1.0, 2.0**40)
+    guess = np.clip(np.nan_to_num(_design_guess(p0, p1, alpha, beta), nan=0.0, posinf=0.0), 1.0, 2.0**40)
     ok_g, n = _fixed_design_alarm_ok(guess, p0, p1, alpha, beta)
     k = np.full(guess.shape, np.nan)
     # where g passes: g is the answer if g - 1 fails; 0 is the answer if g - 1 = 0 passes
@@ -1409,7 +1414,7 @@ def sequential_test(baseline_rate, regressed_rate, *, alpha=0.05, beta=0.05, exa
     (4165, 2477)
     """
     rates = (baseline_rate, regressed_rate, alpha, beta)
-    if all(type(x) is float for x in rates):  # one point: numpy scalars, not 0-d arrays (same values)
+    if scalar(*rates):  # one point: numpy scalars, not 0-d arrays (same values)
         p0, p1, a, b = (np.float64(x) for x in rates)
     else:
         p0, p1, a, b = (np.asarray(x, dtype=float) for x in np.broadcast_arrays(*rates))

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..._arrays import scalar
 from ..._validate import (
     Dimensioned,
     Number,
@@ -66,12 +67,9 @@ def _counts(x: Any) -> Any:
     return float(x) if x.ndim == 0 else x
 
 
-_FLOATS = (float, np.float64)
-
-
 def _divide(num: Any, den: Any, where_zero: float = np.inf) -> Any:
     """``num / den`` with ``where_zero`` where ``den`` is zero (no warning)."""
-    if type(num) in _FLOATS and type(den) in _FLOATS:  # one point: IEEE division, as numpy's
+    if scalar(num, den):  # one point: IEEE division, as numpy's
         return float(num) / float(den) if den > 0 else float(where_zero)
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 import attrs
 import numpy as np
 
-from ..._arrays import select
+from ..._arrays import select, smallest
 from ..._export import exporter
 from ..._records import Record, renamed_field, unit_field
 from ..._validate import (
@@ -306,14 +306,7 @@ def tiered_pipeline(demand, tiers, series=None):
     names, bws, fracs = _parse_tiers(tiers, "tiered_pipeline(): parameter 'tiers'")
     s_names, s_bws, s_fracs = _parse_series(series, "tiered_pipeline(): parameter 'series'")
     names, bws, fracs = names + s_names, bws + s_bws, fracs + s_fracs
-    limits = [_divide(bw, f) for bw, f in zip(bws, fracs)]
-    if all(type(x) is float for x in limits):  # one point: the first smallest, as np.argmin picks
-        at = min(range(len(limits)), key=limits.__getitem__)
-        delivered, which = limits[at], names[at]
-    else:
-        stacked = np.stack(np.broadcast_arrays(*limits))
-        delivered = np.min(stacked, axis=0)
-        which = np.asarray(names)[np.argmin(stacked, axis=0)]
+    delivered, which = smallest([_divide(bw, f) for bw, f in zip(bws, fracs)], names)
     util = np.minimum(1.0, delivered / demand.m)
     starved = delivered < demand.m * (1 - _RTOL)
     return TieredPipeline.build(demand=demand, delivered_bandwidth=_q(delivered, _BPS), utilization=util,
